@@ -276,6 +276,7 @@ config_parse(const char *path, const struct config_key *keys, void *base)
 	}
 	if ((f = fopen(path, "r")) == NULL) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		config_clear(keys, base);
 		return -1;
 	}
 	while (getline(&line, &cap, f) != -1) {

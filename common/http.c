@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 
@@ -23,7 +24,7 @@ struct http_arena {
 	char			 data[];
 };
 
-static volatile sig_atomic_t	 stopping;
+static volatile sig_atomic_t	 stopping, busy;
 
 static const struct {
 	int		 status;
@@ -610,6 +611,11 @@ http_dispatch(const struct http_app *app, struct http_req *req,
 	int			 status, path_known = 0;
 
 	log_set_request(req->request_id, req->remote_addr);
+	/* An oversized body is refused before anything else looks at it. */
+	if (content_length > (long)app->max_body) {
+		status = 413;
+		goto out;
+	}
 	if (parse_uri(req) == -1) {
 		status = http_error(req, 400, NULL, "Malformed request URI.");
 		goto out;
@@ -640,10 +646,6 @@ http_dispatch(const struct http_app *app, struct http_req *req,
 		goto out;
 	}
 	(void)http_route_match(req, req->route->pattern, req->path);
-	if (content_length > (long)app->max_body) {
-		status = 413;
-		goto out;
-	}
 	if (req->body_len > 0 && !type_ok(req, app->body_type)) {
 		status = http_error(req, 415, NULL,
 		    "The request body must be %s.", app->body_type);
@@ -673,22 +675,32 @@ out:
 	}
 }
 
-/* Write the response through FastCGI. */
+/*
+ * Write the response through FastCGI. Headers are formatted here:
+ * libfcgi's own printf does not know every conversion.
+ */
 static void
 respond(FCGX_Request *fr, struct http_req *req)
 {
-	FCGX_FPrintF(fr->out, "Status: %d %s\r\n", req->status,
-	    http_status_reason(req->status));
-	if (req->resp_type != NULL)
-		FCGX_FPrintF(fr->out, "Content-Type: %s%s\r\n", req->resp_type,
-		    strncmp(req->resp_type, "text/", 5) == 0 ||
-		    strcmp(req->resp_type, "application/json") == 0 ?
-		    "; charset=utf-8" : "");
-	FCGX_FPrintF(fr->out, "Content-Length: %zu\r\n", req->resp_len);
-	FCGX_FPrintF(fr->out, "X-Request-Id: %s\r\n", req->request_id);
-	if (req->resp_headers == NULL || strstr(req->resp_headers,
-	    "Cache-Control:") == NULL)
-		FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
+	char		 head[512];
+	const char	*type = req->resp_type;
+	int		 n;
+
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n"
+	    "Content-Length: %zu\r\nX-Request-Id: %s\r\n%s%s%s%s",
+	    req->status, http_status_reason(req->status), req->resp_len,
+	    req->request_id,
+	    type != NULL ? "Content-Type: " : "",
+	    type != NULL ? type : "",
+	    type == NULL ? "" : strncmp(type, "text/", 5) == 0 ||
+	    strcmp(type, "application/json") == 0 ? "; charset=utf-8\r\n" :
+	    "\r\n",
+	    req->resp_headers == NULL || strstr(req->resp_headers,
+	    "Cache-Control:") == NULL ? "Cache-Control: no-store\r\n" : "");
+	if (n < 0 || (size_t)n >= sizeof(head))
+		n = snprintf(head, sizeof(head), "Status: 500 %s\r\n",
+		    http_status_reason(500));
+	FCGX_PutStr(head, n, fr->out);
 	if (req->resp_headers != NULL)
 		FCGX_PutStr(req->resp_headers, (int)req->resp_hlen, fr->out);
 	FCGX_PutS("\r\n", fr->out);
@@ -714,11 +726,18 @@ read_body(FCGX_Request *fr, struct http_req *req, long len, size_t max)
 	return 0;
 }
 
+/*
+ * SIGTERM while waiting in accept ends the process at once (libfcgi
+ * retries an interrupted accept); during a request it ends after the
+ * response is written.
+ */
 static void
 on_signal(int sig)
 {
 
 	(void)sig;
+	if (!busy)
+		_exit(0);
 	stopping = 1;
 }
 
@@ -750,6 +769,7 @@ http_serve(const struct http_app *app)
 	}
 	log_info("serving");
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		busy = 1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		http_req_init(&req, fr.envp);
 		len = 0;
@@ -777,6 +797,7 @@ http_serve(const struct http_app *app)
 		http_req_free(&req);
 		FCGX_Finish_r(&fr);
 		log_clear_request();
+		busy = 0;
 	}
 	log_info("stopping");
 	return 0;

@@ -114,12 +114,18 @@ json_parse(const char *buf, size_t len, size_t max_len, char *err,
 		snprintf(err, errsz, "nested too deeply");
 		return NULL;
 	}
-	root = cJSON_ParseWithLengthOpts(buf, len, &end, 1);
-	if (root == NULL) {
-		snprintf(err, errsz, "malformed JSON");
-		return NULL;
+	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (root != NULL && end != NULL) {
+		/* Only white space may follow the value. */
+		while (end < buf + len && (*end == ' ' || *end == '\t' ||
+		    *end == '\n' || *end == '\r'))
+			end++;
+		if (end == buf + len)
+			return J(root);
 	}
-	return J(root);
+	cJSON_Delete(root);
+	snprintf(err, errsz, "malformed JSON");
+	return NULL;
 }
 
 void
