@@ -13,6 +13,7 @@
 #include "db.h"
 #include "log.h"
 #include "migrate.h"
+#include "users.h"
 
 #ifndef CERTM3_DATADIR
 #define CERTM3_DATADIR "/usr/local/share/certm3"
@@ -24,6 +25,7 @@ static const struct {
 	const size_t		*n;
 } modules[] = {
 	{ audit_stmts, &audit_nstmts },
+	{ users_stmts, &users_nstmts },
 };
 
 /* Send stderr (the log) to the configured file. */
