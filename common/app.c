@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "groups.h"
 #include "log.h"
 #include "migrate.h"
 #include "users.h"
@@ -26,6 +27,7 @@ static const struct {
 } modules[] = {
 	{ audit_stmts, &audit_nstmts },
 	{ users_stmts, &users_nstmts },
+	{ groups_stmts, &groups_nstmts },
 };
 
 /* Send stderr (the log) to the configured file. */
