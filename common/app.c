@@ -9,11 +9,14 @@
 
 #include "app.h"
 #include "audit.h"
+#include "auth.h"
+#include "certs.h"
 #include "config.h"
 #include "db.h"
 #include "groups.h"
 #include "log.h"
 #include "migrate.h"
+#include "tokens.h"
 #include "users.h"
 
 #ifndef CERTM3_DATADIR
@@ -28,6 +31,9 @@ static const struct {
 	{ audit_stmts, &audit_nstmts },
 	{ users_stmts, &users_nstmts },
 	{ groups_stmts, &groups_nstmts },
+	{ auth_stmts, &auth_nstmts },
+	{ tokens_stmts, &tokens_nstmts },
+	{ certs_stmts, &certs_nstmts },
 };
 
 /* Send stderr (the log) to the configured file. */

@@ -1277,6 +1277,8 @@ ca_verify_client(const struct ca *ca, const char *pem, size_t len,
 	long			 derlen;
 	struct vstate		 vs;
 	struct ca_client	 cl;
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen;
 	enum ca_client_status	 st = CA_CLIENT_INVALID;
 
 	memset(out, 0, sizeof(*out));
@@ -1318,6 +1320,9 @@ ca_verify_client(const struct ca *ca, const char *pem, size_t len,
 	    cl.email, sizeof(cl.email)) == -1 ||
 	    asn1_time_get(X509_get0_notAfter(x), &cl.not_after) == -1)
 		goto out;
+	if (!X509_digest(x, EVP_sha256(), md, &mdlen) || mdlen != 32)
+		goto out;
+	hex_lower(md, mdlen, cl.fingerprint);
 	*out = cl;
 	st = vs.expired ? CA_CLIENT_EXPIRED : CA_CLIENT_OK;
 out:

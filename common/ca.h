@@ -70,6 +70,7 @@ struct ca_client {
 	char	 serial[CA_SERIAL_MAX];		/* lower-case hex */
 	char	 username[CA_NAME_MAX];		/* subject CN */
 	char	 email[CA_NAME_MAX];		/* subject emailAddress or "" */
+	char	 fingerprint[CA_FPR_LEN];	/* SHA-256 of DER, lower hex */
 	time_t	 not_after;
 };
 
@@ -137,7 +138,8 @@ int	 ca_issue_with_key(const struct ca *, const struct ca_subject *subj,
 /*
  * Verify a PEM client certificate against the CA: parse, check the
  * signature chains to our CA and the validity period (at time now). Fills
- * *out for CA_CLIENT_OK and CA_CLIENT_EXPIRED.
+ * *out (serial, subject, SHA-256 fingerprint of the DER as ca_issued has
+ * it, notAfter) for CA_CLIENT_OK and CA_CLIENT_EXPIRED.
  */
 enum ca_client_status ca_verify_client(const struct ca *, const char *pem,
 	    size_t len, time_t now, struct ca_client *out);

@@ -1760,6 +1760,7 @@ test_verify_client(void **state)
 	assert_string_equal(cl.serial, is.serial);
 	assert_string_equal(cl.username, "alice");
 	assert_string_equal(cl.email, "alice@example.org");
+	assert_string_equal(cl.fingerprint, is.fingerprint);
 	assert_int_equal(cl.not_after, is.not_after);
 
 	/* The same certificate seen after its notAfter: expired. */
@@ -1767,6 +1768,7 @@ test_verify_client(void **state)
 	assert_int_equal(ca_verify_client(fx.ca, is.pem, strlen(is.pem),
 	    is.not_after + 1, &cl), CA_CLIENT_EXPIRED);
 	assert_string_equal(cl.serial, is.serial);
+	assert_string_equal(cl.fingerprint, is.fingerprint);
 	assert_string_equal(cl.username, "alice");
 	assert_string_equal(cl.email, "alice@example.org");
 	assert_int_equal(cl.not_after, is.not_after);
