@@ -16,4 +16,7 @@ enum request_auth {
 extern const struct http_route request_routes[];
 extern const size_t request_nroutes;
 
+/* bootstrap.c: the --bootstrap-admin verb (app_main's extra hook). */
+int	 request_bootstrap(int argc, char **argv);
+
 #endif /* CERTM3_REQUEST_H */
