@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
+#include "audit.h"
 #include "http.h"
+#include "json.h"
 
 enum api_auth {
 	API_PUBLIC = 0,
@@ -17,5 +19,50 @@ extern const struct http_route api_routes[];
 extern const size_t api_nroutes;
 
 int	 api_health(struct http_req *);
+int	 api_openapi(struct http_req *);
+
+/* api/openapi.json, embedded at build time (NUL-terminated). */
+extern const unsigned char api_openapi_json[];
+extern const size_t api_openapi_json_len;
+
+/* Shared helpers of the handlers (routes.c). */
+/* The authenticated caller as an audit actor (set by authorize). */
+const struct actor *api_actor(const struct http_req *);
+/*
+ * Check a JSON body's members against the NULL-terminated known names:
+ * 0, or 400 naming the first unknown member (body written).
+ */
+int	 api_body_known(struct http_req *, const struct json *body,
+	    const char *const *known);
+/*
+ * An optional string member: 0 with *out (NULL when absent), or 400
+ * naming it (body written) when it is null or not a string.
+ */
+int	 api_body_str(struct http_req *, const struct json *body,
+	    const char *key, const char **out);
+
+/* users.c */
+int	 api_users_list(struct http_req *);
+int	 api_users_create(struct http_req *);
+int	 api_users_get(struct http_req *);
+int	 api_users_patch(struct http_req *);
+int	 api_users_deactivate(struct http_req *);
+int	 api_users_activate(struct http_req *);
+int	 api_users_groups(struct http_req *);
+int	 api_users_certificates(struct http_req *);
+int	 api_usernames_get(struct http_req *);
+
+/* groups.c */
+int	 api_groups_list(struct http_req *);
+int	 api_groups_create(struct http_req *);
+int	 api_groups_get(struct http_req *);
+int	 api_groups_patch(struct http_req *);
+int	 api_groups_delete(struct http_req *);
+int	 api_groups_members(struct http_req *);
+int	 api_groups_add_members(struct http_req *);
+int	 api_groups_remove_member(struct http_req *);
+
+/* audit.c */
+int	 api_audit_list(struct http_req *);
 
 #endif /* CERTM3_API_H */

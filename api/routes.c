@@ -1,12 +1,51 @@
 /*
- * certm3-api: the route table and the health handler.
+ * certm3-api: the route table, the health handler and the helpers the
+ * handlers share.
  */
+#include <string.h>
+
 #include "api.h"
+#include "auth.h"
 #include "db.h"
 
 const struct http_route api_routes[] = {
 	{ "GET", "/api/health", api_health, API_PUBLIC,
 	    "Liveness and database reachability" },
+	{ "GET", "/api/openapi.json", api_openapi, API_ADMIN,
+	    "The OpenAPI 3 description of this API" },
+	{ "GET", "/api/users", api_users_list, API_ADMIN, "List users" },
+	{ "POST", "/api/users", api_users_create, API_ADMIN, "Create a user" },
+	{ "GET", "/api/users/<id>", api_users_get, API_ADMIN, "Get a user" },
+	{ "PATCH", "/api/users/<id>", api_users_patch, API_ADMIN,
+	    "Change a user's display name or e-mail address" },
+	{ "POST", "/api/users/<id>/deactivate", api_users_deactivate,
+	    API_ADMIN, "Deactivate a user and revoke their certificates" },
+	{ "POST", "/api/users/<id>/activate", api_users_activate, API_ADMIN,
+	    "Activate a user" },
+	{ "GET", "/api/users/<id>/groups", api_users_groups, API_ADMIN,
+	    "A user's groups" },
+	{ "GET", "/api/users/<id>/certificates", api_users_certificates,
+	    API_ADMIN, "A user's certificates" },
+	{ "GET", "/api/usernames/<name>", api_usernames_get, API_ADMIN,
+	    "Is a username available?" },
+	{ "GET", "/api/groups", api_groups_list, API_ADMIN, "List groups" },
+	{ "POST", "/api/groups", api_groups_create, API_ADMIN,
+	    "Create a group" },
+	{ "GET", "/api/groups/<name>", api_groups_get, API_ADMIN,
+	    "Get a group" },
+	{ "PATCH", "/api/groups/<name>", api_groups_patch, API_ADMIN,
+	    "Change a group's display name or description" },
+	{ "DELETE", "/api/groups/<name>", api_groups_delete, API_ADMIN,
+	    "Delete a group" },
+	{ "GET", "/api/groups/<name>/members", api_groups_members, API_ADMIN,
+	    "A group's members" },
+	{ "POST", "/api/groups/<name>/members", api_groups_add_members,
+	    API_ADMIN, "Add members to a group" },
+	{ "DELETE", "/api/groups/<name>/members/<userId>",
+	    api_groups_remove_member, API_ADMIN,
+	    "Remove a member from a group" },
+	{ "GET", "/api/audit", api_audit_list, API_ADMIN,
+	    "The audit log, newest first" },
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
 
@@ -23,4 +62,40 @@ api_health(struct http_req *req)
 	json_add_str(j, "status", up ? "ok" : "degraded");
 	json_add_str(j, "database", up ? "ok" : "unavailable");
 	return http_json(req, up ? 200 : 503, j);
+}
+
+const struct actor *
+api_actor(const struct http_req *req)
+{
+	static const struct actor	 nobody = { "anonymous", NULL };
+	const struct principal		*p = req->principal;
+
+	/* Only reached unauthenticated if a route's level were wrong. */
+	return p != NULL ? &p->actor : &nobody;
+}
+
+int
+api_body_known(struct http_req *req, const struct json *body,
+    const char *const *known)
+{
+	const char	*bad;
+
+	if (json_keys_known(body, known, &bad))
+		return 0;
+	/* Name it when it is short enough to be a plausible name. */
+	return http_error_field(req, strlen(bad) <= 64 ? bad : "body",
+	    "Unknown member.");
+}
+
+int
+api_body_str(struct http_req *req, const struct json *body,
+    const char *key, const char **out)
+{
+
+	*out = NULL;
+	if (json_get(body, key) == NULL)
+		return 0;
+	if (json_get_str(body, key, out) == 1)
+		return 0;
+	return http_error_field(req, key, "This member must be a string.");
 }

@@ -52,11 +52,27 @@ redirect_log(void)
 	return 0;
 }
 
+/*
+ * Print the route table, one "METHOD PATTERN AUTH" line per route, for
+ * tests and documentation checks. Returns the exit code.
+ */
+static int
+print_routes(const struct http_app *app)
+{
+	size_t	 i;
+
+	for (i = 0; i < app->nroutes; i++)
+		printf("%s %s %d\n", app->routes[i].method,
+		    app->routes[i].pattern, app->routes[i].auth);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static void
 usage(const char *prog)
 {
 
-	fprintf(stderr, "usage: %s [--check-config | --migrate [dir]]\n"
+	fprintf(stderr, "usage: %s [--check-config | --migrate [dir] | "
+	    "--routes]\n"
 	    "  serves FastCGI on the socket passed as fd 0 (spawn-fcgi)\n"
 	    "  configuration: $CERTM3_CONFIG or %s\n", prog,
 	    CONFIG_PATH_DEFAULT);
@@ -70,6 +86,8 @@ app_main(const struct http_app *app, int argc, char **argv,
 	int	 rc;
 
 	log_init(app->name);
+	if (argc > 1 && strcmp(argv[1], "--routes") == 0)
+		return print_routes(app);
 	if (config_load(&cfg, &cfg_defaults) == -1)
 		return 1;
 	if (argc > 1 && strcmp(argv[1], "--check-config") == 0)

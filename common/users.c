@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "certs.h"
 #include "config.h"
+#include "list.h"
 #include "users.h"
 
 enum {
@@ -15,10 +17,28 @@ enum {
 	USERS_BY_NAME,
 	USERS_IN_GROUP,
 	USERS_GROUPS,
+	USERS_LIST,
+	USERS_GET,
+	USERS_LOCK,
+	USERS_UPDATE,
+	USERS_SET_STATUS,
+	USERS_GROUP_LIST,
 	USERS__MAX
 };
 
+/* CRLReason cessationOfOperation: what deactivation revokes with. */
+#define RFC5280_CESSATION_OF_OPERATION	5
+
 #define USER_COLS "id, username, display_name, email, status"
+/* The JSON representation's columns, in user_json()'s order. */
+#define USER_JSON_COLS(p) \
+	p "id, " p "username, " p "display_name, " p "email, " p "status, " \
+	"iso_utc(" p "created_at) AS created, " p "created_by, " \
+	"iso_utc(" p "updated_at) AS updated, " p "updated_by"
+/* List filters: $1 status, $2 ILIKE pattern. */
+#define USERS_WHERE \
+	"WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR " \
+	"username ILIKE $2 OR email ILIKE $2 OR display_name ILIKE $2)"
 
 const struct db_stmt users_stmts[USERS__MAX] = {
 	[USERS_NAME_TAKEN] = { "users_name_taken",
@@ -42,6 +62,41 @@ const struct db_stmt users_stmts[USERS__MAX] = {
 	    "SELECT g.name, g.display_name FROM user_groups ug "
 	    "JOIN groups g ON g.name = ug.group_name WHERE ug.user_id = $1 "
 	    "ORDER BY g.name <> 'users', g.name", 1 },
+	[USERS_LIST] = { "users_list",
+	    "SELECT t.total, u.* FROM (SELECT count(*) AS total FROM users "
+	    USERS_WHERE ") t LEFT JOIN LATERAL (SELECT " USER_JSON_COLS("")
+	    " FROM users " USERS_WHERE " ORDER BY username LIMIT $3 "
+	    "OFFSET $4) u ON true", 4 },
+	[USERS_GET] = { "users_get",
+	    "SELECT " USER_JSON_COLS("") " FROM users WHERE id = $1", 1 },
+	[USERS_LOCK] = { "users_lock",
+	    "SELECT " USER_JSON_COLS("") " FROM users WHERE id = $1 "
+	    "FOR UPDATE", 1 },
+	/*
+	 * Change what differs; returns the new row and the old values, or
+	 * nothing when the user is absent or nothing would change.
+	 */
+	[USERS_UPDATE] = { "users_update",
+	    "UPDATE users u SET display_name = COALESCE($2, u.display_name), "
+	    "email = COALESCE($3, u.email), updated_at = now(), "
+	    "updated_by = $4 FROM (SELECT id, display_name, email FROM users "
+	    "WHERE id = $1 FOR UPDATE) o WHERE u.id = o.id AND "
+	    "(COALESCE($2, o.display_name) IS DISTINCT FROM o.display_name OR "
+	    "COALESCE($3, o.email) IS DISTINCT FROM o.email) RETURNING "
+	    USER_JSON_COLS("u.") ", o.display_name, o.email", 4 },
+	[USERS_SET_STATUS] = { "users_set_status",
+	    "UPDATE users SET status = $2, updated_at = now(), "
+	    "updated_by = $3 WHERE id = $1 RETURNING " USER_JSON_COLS(""), 3 },
+	/* $1 user id; found says whether the user exists. */
+	[USERS_GROUP_LIST] = { "users_group_list",
+	    "SELECT t.total, t.found, g.* FROM (SELECT count(*) AS total, "
+	    "EXISTS (SELECT 1 FROM users WHERE id = $1) AS found "
+	    "FROM user_groups WHERE user_id = $1) t LEFT JOIN LATERAL "
+	    "(SELECT g.name, g.display_name, g.description, "
+	    "iso_utc(ug.created_at) AS added_at, ug.created_by AS added_by "
+	    "FROM user_groups ug JOIN groups g ON g.name = ug.group_name "
+	    "WHERE ug.user_id = $1 ORDER BY g.name <> 'users', g.name "
+	    "LIMIT $2 OFFSET $3) g ON true", 3 },
 };
 const size_t users_nstmts = USERS__MAX;
 
@@ -108,9 +163,12 @@ user_conflict(struct dom_err *e)
 
 	if (db_error() != DB_UNIQUE)
 		return dom_db(e);
-	if (strcmp(c, "users_email_key") == 0)
+	if (strcmp(c, "users_email_key") == 0) {
+		e->name = "EmailTaken";
 		return dom_fail(e, 409, "email", "Another user has this "
 		    "e-mail address.");
+	}
+	e->name = "UsernameTaken";
 	return dom_fail(e, 409, "username", "This username is taken.");
 }
 
@@ -204,6 +262,312 @@ users_groups_json(const char *user_id, struct json **out, struct dom_err *e)
 		json_add_str(g, "displayName", db_val(r, i, 1));
 		json_append(*out, g);
 	}
+	db_clear(r);
+	return 0;
+}
+
+/* A user row of USER_JSON_COLS starting at column col, as JSON. */
+static struct json *
+user_json(const struct dbres *r, int row, int col)
+{
+	struct json	*j = json_object();
+
+	json_add_str(j, "id", db_val(r, row, col));
+	json_add_str(j, "username", db_val(r, row, col + 1));
+	json_add_str(j, "displayName", db_val(r, row, col + 2));
+	json_add_str(j, "email", db_val(r, row, col + 3));
+	json_add_str(j, "status", db_val(r, row, col + 4));
+	json_add_str(j, "createdAt", db_val(r, row, col + 5));
+	json_add_str(j, "createdBy", db_val(r, row, col + 6));
+	json_add_str(j, "updatedAt", db_val(r, row, col + 7));
+	json_add_str(j, "updatedBy", db_val(r, row, col + 8));
+	return j;
+}
+
+int
+users_list(const char *status, const char *q, const struct list_page *pg,
+    struct json **out, struct dom_err *e)
+{
+	char		 pattern[LIST_PATTERN_SZ];
+	const char	*p[4];
+	struct dbres	*r;
+	struct json	*data;
+	int		 i, rc;
+
+	*out = NULL;
+	if (status != NULL && *status == '\0')
+		status = NULL;
+	if (status != NULL && strcmp(status, "active") != 0 &&
+	    strcmp(status, "inactive") != 0)
+		return dom_fail(e, 400, "status", "status is active or "
+		    "inactive.");
+	if ((rc = list_search(q, pattern, &p[1], e)) != 0)
+		return rc;
+	p[0] = status;
+	p[2] = pg->limit_s;
+	p[3] = pg->offset_s;
+	if ((r = db_exec(&users_stmts[USERS_LIST], p)) == NULL)
+		return dom_db(e);
+	data = json_array();
+	for (i = 0; i < db_nrows(r); i++)
+		if (db_val(r, i, 1) != NULL)
+			json_append(data, user_json(r, i, 1));
+	*out = list_json(data, db_int(r, 0, 0), pg);
+	db_clear(r);
+	return 0;
+}
+
+/*
+ * Run a one-row statement keyed by a user id and render the row: 0 with
+ * *out, 404 (no row or not a UUID), 500/503.
+ */
+static int
+user_row_json(int stmt, const char *id, struct json **out, struct dom_err *e)
+{
+	char		 uuid[UUID_LEN + 1];
+	const char	*p[1] = { uuid };
+	struct dbres	*r;
+
+	*out = NULL;
+	if (!valid_uuid(id, uuid))
+		return dom_fail(e, 404, NULL, "No such user.");
+	if ((r = db_exec(&users_stmts[stmt], p)) == NULL)
+		return dom_db(e);
+	if (db_nrows(r) == 0) {
+		db_clear(r);
+		return dom_fail(e, 404, NULL, "No such user.");
+	}
+	*out = user_json(r, 0, 0);
+	db_clear(r);
+	return 0;
+}
+
+int
+users_get(const char *id, struct json **out, struct dom_err *e)
+{
+
+	return user_row_json(USERS_GET, id, out, e);
+}
+
+int
+users_create(const struct actor *who, const char *username,
+    const char *display_name, const char *email, struct json **out,
+    struct dom_err *e)
+{
+	char		 name[USERNAME_MAX + 1], checked[USERNAME_MAX + 1];
+	const char	*reason;
+	struct user	 u;
+	int		 status;
+
+	*out = NULL;
+	if ((status = users_check_fields(username, display_name, email, name,
+	    e)) != 0)
+		return status;
+	/* The enrollment's availability rule; the trigger settles races. */
+	if ((status = users_username_status(name, checked, &reason, e)) != 0)
+		return status;
+	if (reason != NULL && strcmp(reason, "reserved") == 0) {
+		e->name = "UsernameReserved";
+		return dom_fail(e, 409, "username", "This username is "
+		    "reserved.");
+	}
+	if (reason != NULL) {
+		e->name = "UsernameTaken";
+		return dom_fail(e, 409, "username", "This username is taken.");
+	}
+	if (db_begin() == -1)
+		return dom_db(e);
+	if ((status = users_create_tx(who, name, display_name, email, &u,
+	    e)) != 0) {
+		db_rollback();
+		return status;
+	}
+	if (db_commit() == -1)
+		return dom_db(e);
+	return users_get(u.id, out, e);
+}
+
+/* Add {"from","to"} under key to detail when the values differ. */
+static void
+changed(struct json *detail, const char *key, const char *from,
+    const char *to)
+{
+	struct json	*c;
+
+	if (from == NULL || to == NULL || strcmp(from, to) == 0)
+		return;
+	c = json_object();
+	json_add_str(c, "from", from);
+	json_add_str(c, "to", to);
+	json_add(detail, key, c);
+}
+
+int
+users_update(const struct actor *who, const char *id,
+    const char *display_name, const char *email, struct json **out,
+    struct dom_err *e)
+{
+	char		 uuid[UUID_LEN + 1];
+	const char	*p[4];
+	struct dbres	*r = NULL;
+	struct json	*detail;
+	int		 status;
+
+	*out = NULL;
+	if (!valid_uuid(id, uuid))
+		return dom_fail(e, 404, NULL, "No such user.");
+	if (display_name != NULL && !valid_display_name(display_name))
+		return dom_fail(e, 400, "displayName", "A display name has 1 "
+		    "to 128 characters and no control characters.");
+	if (email != NULL && !valid_email(email))
+		return dom_fail(e, 400, "email", "This is not a valid e-mail "
+		    "address.");
+	if (display_name == NULL && email == NULL)
+		return users_get(uuid, out, e);
+	p[0] = uuid;
+	p[1] = display_name;
+	p[2] = email;
+	p[3] = who->name;
+	if (db_begin() == -1)
+		return dom_db(e);
+	if ((r = db_exec(&users_stmts[USERS_UPDATE], p)) == NULL) {
+		status = user_conflict(e);
+		goto out;
+	}
+	if (db_nrows(r) == 0) {
+		/* Absent, or nothing differs: answer the current record. */
+		db_clear(r);
+		r = NULL;
+		db_rollback();
+		return users_get(uuid, out, e);
+	}
+	detail = json_object();
+	changed(detail, "displayName", db_val(r, 0, 9), db_val(r, 0, 2));
+	changed(detail, "email", db_val(r, 0, 10), db_val(r, 0, 3));
+	if (audit_write_json(who, "user.update", "user", uuid, detail) == -1 ||
+	    db_commit() == -1) {
+		status = dom_db(e);
+		goto out;
+	}
+	*out = user_json(r, 0, 0);
+	status = 0;
+out:
+	db_clear(r);
+	db_rollback();
+	return status;
+}
+
+/*
+ * Set a user's status in one transaction: deactivation also revokes every
+ * active certificate (cessationOfOperation). Idempotent; the audit row is
+ * written when the status changes.
+ */
+static int
+set_status(const struct actor *who, const char *id, const char *status_to,
+    struct json **out, struct dom_err *e)
+{
+	char		 uuid[UUID_LEN + 1];
+	const char	*p[3];
+	struct dbres	*r = NULL;
+	int		 status, change;
+
+	*out = NULL;
+	if (!valid_uuid(id, uuid))
+		return dom_fail(e, 404, NULL, "No such user.");
+	p[0] = uuid;
+	p[1] = status_to;
+	p[2] = who->name;
+	if (db_begin() == -1)
+		return dom_db(e);
+	if ((r = db_exec(&users_stmts[USERS_LOCK], p)) == NULL) {
+		status = dom_db(e);
+		goto out;
+	}
+	if (db_nrows(r) == 0) {
+		status = dom_fail(e, 404, NULL, "No such user.");
+		goto out;
+	}
+	change = strcmp(db_val(r, 0, 4), status_to) != 0;
+	if (change) {
+		db_clear(r);
+		if ((r = db_exec(&users_stmts[USERS_SET_STATUS], p)) == NULL ||
+		    db_nrows(r) != 1) {
+			status = dom_db(e);
+			goto out;
+		}
+	}
+	if (strcmp(status_to, "inactive") == 0 &&
+	    (status = certs_revoke_user_tx(who, uuid,
+	    RFC5280_CESSATION_OF_OPERATION, e)) != 0)
+		goto out;
+	if (change && audit_write(who, strcmp(status_to, "inactive") == 0 ?
+	    "user.deactivate" : "user.activate", "user", uuid, NULL) == -1) {
+		status = dom_db(e);
+		goto out;
+	}
+	if (db_commit() == -1) {
+		status = dom_db(e);
+		goto out;
+	}
+	*out = user_json(r, 0, 0);
+	status = 0;
+out:
+	db_clear(r);
+	db_rollback();
+	return status;
+}
+
+int
+users_deactivate(const struct actor *who, const char *id, struct json **out,
+    struct dom_err *e)
+{
+
+	return set_status(who, id, "inactive", out, e);
+}
+
+int
+users_activate(const struct actor *who, const char *id, struct json **out,
+    struct dom_err *e)
+{
+
+	return set_status(who, id, "active", out, e);
+}
+
+int
+users_groups_list(const char *id, const struct list_page *pg,
+    struct json **out, struct dom_err *e)
+{
+	char		 uuid[UUID_LEN + 1];
+	const char	*p[3];
+	struct dbres	*r;
+	struct json	*data, *g;
+	int		 i;
+
+	*out = NULL;
+	if (!valid_uuid(id, uuid))
+		return dom_fail(e, 404, NULL, "No such user.");
+	p[0] = uuid;
+	p[1] = pg->limit_s;
+	p[2] = pg->offset_s;
+	if ((r = db_exec(&users_stmts[USERS_GROUP_LIST], p)) == NULL)
+		return dom_db(e);
+	if (!db_bool(r, 0, 1)) {
+		db_clear(r);
+		return dom_fail(e, 404, NULL, "No such user.");
+	}
+	data = json_array();
+	for (i = 0; i < db_nrows(r); i++) {
+		if (db_val(r, i, 2) == NULL)
+			continue;
+		g = json_object();
+		json_add_str(g, "name", db_val(r, i, 2));
+		json_add_str(g, "displayName", db_val(r, i, 3));
+		json_add_str(g, "description", db_val(r, i, 4));
+		json_add_str(g, "addedAt", db_val(r, i, 5));
+		json_add_str(g, "addedBy", db_val(r, i, 6));
+		json_append(data, g);
+	}
+	*out = list_json(data, db_int(r, 0, 0), pg);
 	db_clear(r);
 	return 0;
 }

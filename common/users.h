@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "domain.h"
+#include "list.h"
 #include "valid.h"
 
 struct user {
@@ -59,5 +60,61 @@ int	 users_in_group(const char *user_id, const char *group);
  */
 int	 users_groups_json(const char *user_id, struct json **out,
 	    struct dom_err *);
+
+/*
+ * Operations of /api and /manager. Users are JSON objects {"id",
+ * "username","displayName","email","status","createdAt","createdBy",
+ * "updatedAt","updatedBy"}; *out is set to NULL first and, on success,
+ * owned by the caller. Operations that change state run in their own
+ * transaction and write their audit row in it.
+ */
+
+/*
+ * Users ordered by username. status: "active", "inactive", NULL or ""
+ * (any); q: matched case-insensitively anywhere in the username, e-mail
+ * address or display name (LIKE wildcards in q match themselves).
+ * 0 with *out = {"data","total","limit","offset"}, 400 (field status or
+ * q), 500/503.
+ */
+int	 users_list(const char *status, const char *q,
+	    const struct list_page *, struct json **out, struct dom_err *);
+/* One user. 0, 404, 500/503. */
+int	 users_get(const char *id, struct json **out, struct dom_err *);
+/*
+ * Create an active user in group `users` under the enrollment rules
+ * (field rules, reserved names, uniqueness across users and live
+ * requests). 0, 400 or 409 naming the field, 500/503.
+ */
+int	 users_create(const struct actor *, const char *username,
+	    const char *display_name, const char *email, struct json **out,
+	    struct dom_err *);
+/*
+ * Change the display name and/or e-mail address (NULL = keep). Audit row
+ * "user.update" with {"field":{"from","to"}} when something changes.
+ * 0, 400 (field), 404, 409 (email), 500/503.
+ */
+int	 users_update(const struct actor *, const char *id,
+	    const char *display_name, const char *email, struct json **out,
+	    struct dom_err *);
+/*
+ * Deactivate: status inactive and every active certificate revoked
+ * (cessationOfOperation), in one transaction; "user.deactivate". Already
+ * inactive is no error (still revokes what is active). 0, 404, 500/503.
+ */
+int	 users_deactivate(const struct actor *, const char *id,
+	    struct json **out, struct dom_err *);
+/*
+ * Activate ("user.activate"); revoked certificates stay revoked.
+ * 0, 404, 500/503.
+ */
+int	 users_activate(const struct actor *, const char *id,
+	    struct json **out, struct dom_err *);
+/*
+ * The user's groups, `users` first: {"data":[{"name","displayName",
+ * "description","addedAt","addedBy"}],"total","limit","offset"}.
+ * 0, 404, 500/503.
+ */
+int	 users_groups_list(const char *id, const struct list_page *,
+	    struct json **out, struct dom_err *);
 
 #endif /* CERTM3_USERS_H */
