@@ -16,6 +16,9 @@
 #include "groups.h"
 #include "log.h"
 #include "migrate.h"
+#include "ratelimit.h"
+#include "requests.h"
+#include "session.h"
 #include "tokens.h"
 #include "users.h"
 
@@ -31,6 +34,9 @@ static const struct {
 	{ audit_stmts, &audit_nstmts },
 	{ users_stmts, &users_nstmts },
 	{ groups_stmts, &groups_nstmts },
+	{ ratelimit_stmts, &ratelimit_nstmts },
+	{ session_stmts, &session_nstmts },
+	{ requests_stmts, &requests_nstmts },
 	{ auth_stmts, &auth_nstmts },
 	{ tokens_stmts, &tokens_nstmts },
 	{ certs_stmts, &certs_nstmts },

@@ -15,6 +15,8 @@ static int	 request_init(void);
 static const struct http_app request_app = {
 	.name = "certm3-request",
 	.routes = request_routes,
+	.authorize = request_authorize,
+	.release = request_release,
 	.body_type = "application/json",
 	.max_body = 65536,
 };

@@ -4,6 +4,18 @@
 #include "request.h"
 
 const struct http_route request_routes[] = {
-	{ NULL, NULL, NULL, 0, NULL }
+	{ "GET", "/request/api/username/<name>", enroll_username, REQ_PUBLIC,
+	    "Is a username available" },
+	{ "POST", "/request/api/requests", enroll_create, REQ_PUBLIC,
+	    "Request enrollment: store a request, send the validation e-mail" },
+	{ "GET", "/request/api/requests/<id>", enroll_get, REQ_PUBLIC,
+	    "A request's state" },
+	{ "POST", "/request/api/requests/<id>/resend", enroll_resend,
+	    REQ_PUBLIC, "A new validation e-mail; the old token dies" },
+	{ "POST", "/request/api/validate", enroll_validate, REQ_PUBLIC,
+	    "Validate a token: create the user, start a session" },
+	{ "GET", "/request/api/session", enroll_session, REQ_USER,
+	    "Who the session or certificate is, and the CSR's fixed fields" },
 };
-const size_t request_nroutes = 0;
+const size_t request_nroutes = sizeof(request_routes) /
+    sizeof(request_routes[0]);
