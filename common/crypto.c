@@ -6,6 +6,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "crypto.h"
@@ -54,6 +55,21 @@ crypto_sha256_hex(const void *data, size_t len, char out[SHA256_HEX])
 	unsigned int	 mdlen = 0, i;
 
 	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		mdlen = 0;
+	for (i = 0; i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[2 * mdlen] = '\0';
+}
+
+void
+crypto_hmac_hex(const void *key, size_t klen, const void *msg, size_t mlen,
+    char out[SHA256_HEX])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+
+	if (klen > 0x7fffffff ||
+	    HMAC(EVP_sha256(), key, (int)klen, msg, mlen, md, &mdlen) == NULL)
 		mdlen = 0;
 	for (i = 0; i < mdlen; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);

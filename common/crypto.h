@@ -21,6 +21,9 @@ void	 crypto_sha256_hex(const void *data, size_t len,
 int	 crypto_equal(const void *a, const void *b, size_t n);
 /* Constant-time equality of two strings (length leaks only); 1/0. */
 int	 crypto_str_equal(const char *a, const char *b);
+/* Lower-case hex HMAC-SHA256 of msg under key. */
+void	 crypto_hmac_hex(const void *key, size_t klen, const void *msg,
+	    size_t mlen, char out[SHA256_HEX]);
 /* A request id: 16 hex characters from the CSPRNG. */
 void	 crypto_request_id(char out[17]);
 
