@@ -65,4 +65,15 @@ int	 api_groups_remove_member(struct http_req *);
 /* audit.c */
 int	 api_audit_list(struct http_req *);
 
+/* certs.c */
+int	 api_certs_list(struct http_req *);
+int	 api_certs_get(struct http_req *);
+int	 api_certs_pem(struct http_req *);
+int	 api_certs_revoke(struct http_req *);
+
+/* tokens.c */
+int	 api_tokens_list(struct http_req *);
+int	 api_tokens_create(struct http_req *);
+int	 api_tokens_delete(struct http_req *);
+
 #endif /* CERTM3_API_H */

@@ -46,6 +46,20 @@ const struct http_route api_routes[] = {
 	    "Remove a member from a group" },
 	{ "GET", "/api/audit", api_audit_list, API_ADMIN,
 	    "The audit log, newest first" },
+	{ "GET", "/api/certificates", api_certs_list, API_ADMIN,
+	    "List certificates" },
+	{ "GET", "/api/certificates/<serial>", api_certs_get, API_ADMIN,
+	    "Get a certificate" },
+	{ "GET", "/api/certificates/<serial>/pem", api_certs_pem, API_ADMIN,
+	    "A certificate as PEM" },
+	{ "POST", "/api/certificates/<serial>/revoke", api_certs_revoke,
+	    API_ADMIN, "Revoke a certificate" },
+	{ "GET", "/api/tokens", api_tokens_list, API_ADMIN,
+	    "List API tokens" },
+	{ "POST", "/api/tokens", api_tokens_create, API_ADMIN,
+	    "Create an API token" },
+	{ "DELETE", "/api/tokens/<id>", api_tokens_delete, API_ADMIN,
+	    "Revoke an API token" },
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
 

@@ -265,6 +265,7 @@ certs_issue(const struct actor *who, const char *user_id, const char *csr,
 	struct ca_issued	 is;
 	struct dbres		*r = NULL;
 	struct json		*mm;
+	struct actor		 self;
 	const struct ca		*ca = auth_ca();
 
 	*out = NULL;
@@ -333,6 +334,12 @@ certs_issue(const struct actor *who, const char *user_id, const char *csr,
 	}
 	subj.username = db_val(r, 0, 0);
 	subj.email = db_val(r, 0, 1);
+	/* A person acting for themself is named as the database has it. */
+	if (who->name == NULL) {
+		self.name = subj.username;
+		self.addr = who->addr;
+		who = &self;
+	}
 	subj.groups = names;
 	certs_profile(&prof);
 	if (ca == NULL || ca_issue(ca, req, &subj, &prof, &is) == -1) {

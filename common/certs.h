@@ -42,7 +42,8 @@ void	 certs_profile(struct ca_profile *);
 /*
  * Issue a certificate for user_id from a PEM CSR of csr_len bytes and
  * the requested groups (a JSON array of group names, or NULL for `users`
- * only), signed by the process's CA (auth_ca(), with its key). The
+ * only), signed by the process's CA (auth_ca(), with its key). An actor
+ * whose name is NULL is the user themself, named by their username. The
  * user's status, username, e-mail and memberships are read now. Then, in
  * one transaction, the certificates row and a "certificate.issue" audit
  * row; if that fails nothing is returned. On 0 *out is {"certificate",
