@@ -110,6 +110,20 @@ fill_request(const struct dbres *r, struct request *q)
 	q->failed_attempts = (long)db_int(r, 0, 9);
 }
 
+/* The caller's actor, or "system" when it names nobody. */
+static struct actor
+actor_or_system(const struct actor *who)
+{
+	struct actor	 a = { "system", NULL };
+
+	if (who != NULL) {
+		if (who->name != NULL)
+			a.name = who->name;
+		a.addr = who->addr;
+	}
+	return a;
+}
+
 static int
 is_live(const struct request *q)
 {
@@ -197,6 +211,7 @@ requests_create(const struct actor *who, const char *username,
     const char *display_name, const char *email, struct request *out,
     struct dom_err *e)
 {
+	struct actor	 me;
 	char		 name[USERNAME_MAX + 1], token[TOKEN_LEN + 1];
 	char		 hash[SHA256_HEX], life[24], file[MAIL_NAME_MAX];
 	char		*audit = NULL;
@@ -206,6 +221,8 @@ requests_create(const struct actor *who, const char *username,
 	time_t		 expires;
 	int		 rc;
 
+	me = actor_or_system(who);
+	who = &me;
 	memset(out, 0, sizeof(*out));
 	token[0] = '\0';
 	if ((rc = users_check_fields(username, display_name, email, name,
@@ -351,6 +368,7 @@ int
 requests_resend(const struct actor *who, const char *id,
     struct request *out, struct dom_err *e)
 {
+	struct actor	 me;
 	char		 uuid[UUID_LEN + 1], token[TOKEN_LEN + 1];
 	char		 hash[SHA256_HEX], life[24], file[MAIL_NAME_MAX];
 	const char	*p[4];
@@ -358,6 +376,8 @@ requests_resend(const struct actor *who, const char *id,
 	time_t		 expires;
 	int		 rc;
 
+	me = actor_or_system(who);
+	who = &me;
 	token[0] = '\0';
 	/* id may point into *out: read it first. */
 	if (!valid_uuid(id, uuid))
@@ -413,11 +433,14 @@ int
 requests_cancel(const struct actor *who, const char *id,
     struct request *out, struct dom_err *e)
 {
+	struct actor	 me;
 	char		 uuid[UUID_LEN + 1];
 	const char	*p[2];
 	struct dbres	*r = NULL;
 	int		 rc;
 
+	me = actor_or_system(who);
+	who = &me;
 	/* id may point into *out: read it first. */
 	if (!valid_uuid(id, uuid))
 		return dom_fail(e, 404, NULL, "No such request.");
@@ -501,6 +524,7 @@ requests_validate(const struct actor *who, const char *id,
     const char *token, int want_session, struct validation *out,
     struct dom_err *e)
 {
+	struct actor	 me;
 	char		 uuid[UUID_LEN + 1], hash[SHA256_HEX], key[64];
 	char		*audit = NULL;
 	const char	*p[2], *stored;
@@ -510,6 +534,8 @@ requests_validate(const struct actor *who, const char *id,
 	long		 wait;
 	int		 rc, ran_out;
 
+	me = actor_or_system(who);
+	who = &me;
 	memset(out, 0, sizeof(*out));
 	key[0] = '\0';
 	if (token == NULL || *token == '\0' ||

@@ -4,7 +4,8 @@
  * re-validation), cancel. Shared by /request (anonymous enrollment), /api
  * and /manager (admins): the operations take an actor and know nothing of
  * HTTP; rate limits are the front end's policy, except the backoff on a
- * request's own failed validations.
+ * request's own failed validations. An actor that is NULL or names
+ * nobody acts as "system".
  *
  * A request's status is pending → completed, or → expired (its token ran
  * out; noticed when the token is used, when its username is looked at or
