@@ -18,6 +18,7 @@
 #include "migrate.h"
 #include "ratelimit.h"
 #include "requests.h"
+#include "revalidate.h"
 #include "session.h"
 #include "tokens.h"
 #include "users.h"
@@ -40,6 +41,7 @@ static const struct {
 	{ auth_stmts, &auth_nstmts },
 	{ tokens_stmts, &tokens_nstmts },
 	{ certs_stmts, &certs_nstmts },
+	{ revalidate_stmts, &revalidate_nstmts },
 };
 
 /* Send stderr (the log) to the configured file. */

@@ -41,6 +41,11 @@ int	 enroll_resend(struct http_req *);
 int	 enroll_validate(struct http_req *);
 int	 enroll_session(struct http_req *);
 
+/* certs.c: the CA certificate, the CRL, issuance (SPEC §3 steps 5-8). */
+int	 cert_ca_pem(struct http_req *);
+int	 cert_crl_pem(struct http_req *);
+int	 cert_submit(struct http_req *);
+
 /* bootstrap.c: the --bootstrap-admin verb (app_main's extra hook). */
 int	 request_bootstrap(int argc, char **argv);
 

@@ -16,6 +16,12 @@ const struct http_route request_routes[] = {
 	    "Validate a token: create the user, start a session" },
 	{ "GET", "/request/api/session", enroll_session, REQ_USER,
 	    "Who the session or certificate is, and the CSR's fixed fields" },
+	{ "POST", "/request/api/certificate", cert_submit, REQ_USER,
+	    "Issue a certificate for a CSR (validation session or renewal)" },
+	{ "GET", "/request/ca.pem", cert_ca_pem, REQ_PUBLIC,
+	    "The CA certificate" },
+	{ "GET", "/request/crl.pem", cert_crl_pem, REQ_PUBLIC,
+	    "The current CRL" },
 };
 const size_t request_nroutes = sizeof(request_routes) /
     sizeof(request_routes[0]);
