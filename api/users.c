@@ -8,6 +8,7 @@
 #include "api.h"
 #include "certs.h"
 #include "list.h"
+#include "requests.h"
 #include "users.h"
 
 /* Answer an operation: 0 → status with *j, else the error. */
@@ -171,26 +172,32 @@ api_users_groups(struct http_req *req)
 }
 
 /*
- * GET /api/usernames/<name>: 200 {"username","available","reason"} — the answer of
- * /request/api/username/<name> (reason null, "invalid", "reserved" or
- * "taken"); 401/403; 503.
+ * GET /api/usernames/<name>: 200 {"username","available","reason"} —
+ * the answer of /request/api/username/<name> (reason null, "invalid",
+ * "reserved" or "taken"; an invalid name echoed lower-cased, or null when
+ * it is not UTF-8); 401/403; 503.
  */
 int
 api_usernames_get(struct http_req *req)
 {
+	const char	*input = http_param(req, 0), *reason;
 	char		 name[USERNAME_MAX + 1];
-	const char	*reason;
+	char		*echo = NULL, *c;
 	struct dom_err	 e;
-	struct json	*j = NULL;
+	struct json	*j;
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((rc = users_username_status(http_param(req, 0), name, &reason,
-	    &e)) != 0)
+	if ((rc = requests_username_status(api_actor(req), input, name,
+	    &reason, &e)) != 0)
 		return dom_respond(req, rc, &e);
+	if (name[0] == '\0' && json_utf8_valid(input, strlen(input)) &&
+	    (echo = http_strdup(req, input)) != NULL)
+		for (c = echo; *c != '\0'; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
 	j = json_object();
-	json_add_str(j, "username", name[0] != '\0' ? name :
-	    http_param(req, 0));
+	json_add_str(j, "username", name[0] != '\0' ? name : echo);
 	json_add_bool(j, "available", reason == NULL);
 	json_add_str(j, "reason", reason);
 	return http_json(req, 200, j);

@@ -7,6 +7,7 @@
 #include "certs.h"
 #include "config.h"
 #include "list.h"
+#include "requests.h"
 #include "users.h"
 
 enum {
@@ -363,8 +364,12 @@ users_create(const struct actor *who, const char *username,
 	if ((status = users_check_fields(username, display_name, email, name,
 	    e)) != 0)
 		return status;
-	/* The enrollment's availability rule; the trigger settles races. */
-	if ((status = users_username_status(name, checked, &reason, e)) != 0)
+	/*
+	 * The enrollment's availability rule, which also expires the stale
+	 * requests holding the name; the insert's trigger settles races.
+	 */
+	if ((status = requests_username_status(who, name, checked, &reason,
+	    e)) != 0)
 		return status;
 	if (reason != NULL && strcmp(reason, "reserved") == 0) {
 		e->name = "UsernameReserved";
