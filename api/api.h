@@ -52,6 +52,13 @@ int	 api_users_groups(struct http_req *);
 int	 api_users_certificates(struct http_req *);
 int	 api_usernames_get(struct http_req *);
 
+/* requests.c */
+int	 api_requests_list(struct http_req *);
+int	 api_requests_create(struct http_req *);
+int	 api_requests_get(struct http_req *);
+int	 api_requests_validate(struct http_req *);
+int	 api_requests_cancel(struct http_req *);
+
 /* groups.c */
 int	 api_groups_list(struct http_req *);
 int	 api_groups_create(struct http_req *);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "mail.h"
 #include "ratelimit.h"
+#include "list.h"
 #include "requests.h"
 #include "session.h"
 #include "users.h"
@@ -28,8 +29,12 @@ enum {
 	REQ_EXPIRE,
 	REQ_CANCEL,
 	REQ_FAILED,
+	REQ_LIST,
 	REQ__MAX
 };
+
+static void	 fill_request_at(const struct dbres *, int, int,
+		    struct request *);
 
 /* Columns read by fill_request(), in this order. */
 #define REQ_COLS \
@@ -40,6 +45,9 @@ enum {
 #define REQ_NCOLS	10
 #define LIVE		"status IN ('pending', 'revalidating')"
 #define SECONDS(n)	"now() + " n "::integer * interval '1 second'"
+#define REQ_LIST_WHERE \
+	"WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR " \
+	"username ILIKE $2 OR email ILIKE $2 OR display_name ILIKE $2)"
 
 const struct db_stmt requests_stmts[REQ__MAX] = {
 	/* Live requests whose token ran out free their username. */
@@ -90,6 +98,12 @@ const struct db_stmt requests_stmts[REQ__MAX] = {
 	[REQ_FAILED] = { "req_failed",
 	    "UPDATE requests SET failed_attempts = failed_attempts + 1 "
 	    "WHERE id = $1", 1 },
+	/* Admin list, newest first; total and page in one statement. */
+	[REQ_LIST] = { "req_list",
+	    "SELECT t.total, p.* FROM (SELECT count(*) AS total FROM requests "
+	    REQ_LIST_WHERE ") t LEFT JOIN LATERAL (SELECT " REQ_COLS
+	    " FROM requests " REQ_LIST_WHERE " ORDER BY created_at DESC, id "
+	    "LIMIT $3 OFFSET $4) p ON true", 4 },
 };
 const size_t requests_nstmts = REQ__MAX;
 
@@ -97,17 +111,30 @@ static void
 fill_request(const struct dbres *r, struct request *q)
 {
 
-	snprintf(q->id, sizeof(q->id), "%s", db_val(r, 0, 0));
-	snprintf(q->username, sizeof(q->username), "%s", db_val(r, 0, 1));
+	fill_request_at(r, 0, 0, q);
+}
+
+/* Fill q from REQ_COLS starting at column col of row. */
+static void
+fill_request_at(const struct dbres *r, int row, int col, struct request *q)
+{
+
+	snprintf(q->id, sizeof(q->id), "%s", db_val(r, row, col));
+	snprintf(q->username, sizeof(q->username), "%s",
+	    db_val(r, row, col + 1));
 	snprintf(q->display_name, sizeof(q->display_name), "%s",
-	    db_val(r, 0, 2));
-	snprintf(q->email, sizeof(q->email), "%s", db_val(r, 0, 3));
-	snprintf(q->status, sizeof(q->status), "%s", db_val(r, 0, 4));
-	snprintf(q->user_id, sizeof(q->user_id), "%s", db_val(r, 0, 5));
-	snprintf(q->created_at, sizeof(q->created_at), "%s", db_val(r, 0, 6));
-	snprintf(q->updated_at, sizeof(q->updated_at), "%s", db_val(r, 0, 7));
-	snprintf(q->expires_at, sizeof(q->expires_at), "%s", db_val(r, 0, 8));
-	q->failed_attempts = (long)db_int(r, 0, 9);
+	    db_val(r, row, col + 2));
+	snprintf(q->email, sizeof(q->email), "%s", db_val(r, row, col + 3));
+	snprintf(q->status, sizeof(q->status), "%s", db_val(r, row, col + 4));
+	snprintf(q->user_id, sizeof(q->user_id), "%s",
+	    db_val(r, row, col + 5));
+	snprintf(q->created_at, sizeof(q->created_at), "%s",
+	    db_val(r, row, col + 6));
+	snprintf(q->updated_at, sizeof(q->updated_at), "%s",
+	    db_val(r, row, col + 7));
+	snprintf(q->expires_at, sizeof(q->expires_at), "%s",
+	    db_val(r, row, col + 8));
+	q->failed_attempts = (long)db_int(r, row, col + 9);
 }
 
 /* The caller's actor, or "system" when it names nobody. */
@@ -672,4 +699,45 @@ requests_admin_json(const struct request *q)
 	    q->expires_at : NULL);
 	json_add_int(j, "failedAttempts", q->failed_attempts);
 	return j;
+}
+
+int
+requests_list(const char *status, const char *q, const struct list_page *pg,
+    struct json **out, struct dom_err *e)
+{
+	static const char *const statuses[] = { "pending", "completed",
+	    "revalidating", "cancelled", "expired", NULL };
+	char		 pattern[LIST_PATTERN_SZ];
+	const char	*p[4];
+	struct request	 rq;
+	struct dbres	*r;
+	struct json	*data;
+	size_t		 i;
+	int		 row, rc;
+
+	*out = NULL;
+	if (status != NULL && *status == '\0')
+		status = NULL;
+	for (i = 0; status != NULL && statuses[i] != NULL; i++)
+		if (strcmp(status, statuses[i]) == 0)
+			break;
+	if (status != NULL && statuses[i] == NULL)
+		return dom_fail(e, 400, "status", "status is pending, "
+		    "completed, revalidating, cancelled or expired.");
+	if ((rc = list_search(q, pattern, &p[1], e)) != 0)
+		return rc;
+	p[0] = status;
+	p[2] = pg->limit_s;
+	p[3] = pg->offset_s;
+	if ((r = db_exec(&requests_stmts[REQ_LIST], p)) == NULL)
+		return dom_db(e);
+	data = json_array();
+	for (row = 0; row < db_nrows(r); row++)
+		if (db_val(r, row, 1) != NULL) {
+			fill_request_at(r, row, 1, &rq);
+			json_append(data, requests_admin_json(&rq));
+		}
+	*out = list_json(data, db_int(r, 0, 0), pg);
+	db_clear(r);
+	return 0;
 }

@@ -105,6 +105,15 @@ int	 requests_validate(const struct actor *, const char *id,
 int	 requests_cancel(const struct actor *, const char *id,
 	    struct request *out, struct dom_err *);
 
+/*
+ * Admin list, newest first, filtered by status and q (username, e-mail or
+ * display name): 0 with *out {"data","total","limit","offset"} of
+ * requests_admin_json objects; 400 naming status or q; 500/503.
+ */
+struct list_page;
+int	 requests_list(const char *status, const char *q,
+	    const struct list_page *, struct json **out, struct dom_err *);
+
 /* {"id","username","status"}: what anyone holding the id may see. */
 struct json *requests_public_json(const struct request *);
 /*
