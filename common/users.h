@@ -91,6 +91,7 @@ int	 users_create(const struct actor *, const char *username,
 /*
  * Change the display name and/or e-mail address (NULL = keep). Audit row
  * "user.update" with {"field":{"from","to"}} when something changes.
+ * Certificates already issued keep the address they name.
  * 0, 400 (field), 404, 409 (email), 500/503.
  */
 int	 users_update(const struct actor *, const char *id,

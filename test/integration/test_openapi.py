@@ -25,7 +25,9 @@ def routes():
     out = {}
     for line in p.stdout.splitlines():
         method, pattern, auth = line.split()
-        out[(method, re.sub(r"<([^>]+)>", r"{\1}", pattern))] = int(auth)
+        key = (method, re.sub(r"<([^>]+)>", r"{\1}", pattern))
+        assert key not in out, "duplicate route %s %s" % key
+        out[key] = int(auth)
     return out
 
 
