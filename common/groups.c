@@ -323,7 +323,9 @@ groups_delete(const struct actor *who, const char *name, struct dom_err *e)
 	if (db_begin() == -1)
 		return dom_db(e);
 	if ((r = db_exec(&groups_stmts[GROUPS_DELETE], p)) == NULL) {
-		status = db_error() == DB_RAISED ? dom_fail(e, 403, NULL,
+		/* The schema's trigger, should the check above be bypassed. */
+		status = db_error() == DB_RAISED && strcmp(db_error_detail(),
+		    "group_users_protected") == 0 ? dom_fail(e, 403, NULL,
 		    "The group users cannot be deleted.") : dom_db(e);
 		goto out;
 	}
@@ -527,7 +529,8 @@ groups_remove_member(const struct actor *who, const char *name,
 	if (db_begin() == -1)
 		return dom_db(e);
 	if ((r = db_exec(&groups_stmts[GROUPS_REMOVE], p)) == NULL) {
-		status = db_error() == DB_RAISED ? dom_fail(e, 403, NULL,
+		status = db_error() == DB_RAISED && strcmp(db_error_detail(),
+		    "membership_users_protected") == 0 ? dom_fail(e, 403, NULL,
 		    "Nobody can be removed from the group users.") :
 		    dom_db(e);
 		goto out;
