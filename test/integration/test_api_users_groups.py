@@ -201,6 +201,16 @@ class Users(ApiTest):
         self.assertError(r, 405, "MethodNotAllowed")
         self.assertEqual(r.header("allow"), "GET, POST")
 
+    def test_admin_client_certificate(self):
+        # What `curl --cert var/dev/admin-cert.pem --key …/admin-key.pem`
+        # does after ./certm3 up.
+        dev = os.path.join(t.VAR, "dev")
+        r = t.call("GET", "/api/users" + qs(q="admin"),
+                   cert=os.path.join(dev, "admin-cert.pem"),
+                   key=os.path.join(dev, "admin-key.pem"))
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("admin", [u["username"] for u in r.json["data"]])
+
     def test_anonymous(self):
         for method, path in (("GET", "/api/users"), ("POST", "/api/groups"),
                              ("GET", "/api/audit"),
