@@ -52,8 +52,9 @@ json_utf8_valid(const char *s, size_t len)
 }
 
 /*
- * Nesting depth of the text, skipping strings; -1 if it exceeds max.
- * Runs before cJSON so deep input never reaches its recursion.
+ * Nesting depth of the text, skipping strings; -1 if it exceeds max, -2
+ * for a \u0000 escape. Runs before cJSON so deep input never reaches its
+ * recursion.
  */
 static int
 check_depth(const char *s, size_t len, int max)
@@ -63,9 +64,13 @@ check_depth(const char *s, size_t len, int max)
 
 	for (i = 0; i < len; i++) {
 		if (in_str) {
-			if (s[i] == '\\')
+			if (s[i] == '\\') {
+				/* \u0000 would cut the C string short. */
+				if (i + 5 < len && s[i + 1] == 'u' &&
+				    strncmp(s + i + 2, "0000", 4) == 0)
+					return -2;
 				i++;
-			else if (s[i] == '"')
+			} else if (s[i] == '"')
 				in_str = 0;
 			continue;
 		}
@@ -110,9 +115,15 @@ json_parse(const char *buf, size_t len, size_t max_len, char *err,
 		snprintf(err, errsz, "invalid UTF-8");
 		return NULL;
 	}
-	if (check_depth(buf, len, JSON_MAX_DEPTH) == -1) {
+	switch (check_depth(buf, len, JSON_MAX_DEPTH)) {
+	case -1:
 		snprintf(err, errsz, "nested too deeply");
 		return NULL;
+	case -2:
+		snprintf(err, errsz, "NUL character in a string");
+		return NULL;
+	default:
+		break;
 	}
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (root != NULL && end != NULL) {

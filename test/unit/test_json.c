@@ -52,6 +52,11 @@ limits(void **state)
 	assert_null(parse("{\"a\":\"\xed\xa0\x80\"}", err));
 	assert_null(json_parse("{\"a\":\"\0\"}", 8, 100, err, 64));
 	assert_string_equal(err, "NUL byte in document");
+	assert_null(parse("{\"a\":\"x\\u0000y\"}", err));
+	assert_string_equal(err, "NUL character in a string");
+	/* An escaped backslash before u0000 is just text. */
+	assert_non_null(j = parse("{\"a\":\"x\\\\u0000\"}", err));
+	json_free(j);
 	/* Malformed, trailing garbage. */
 	assert_null(parse("{\"a\":", err));
 	assert_string_equal(err, "malformed JSON");
