@@ -154,3 +154,179 @@ class StackTest(unittest.TestCase):
         if name:
             self.assertEqual(err["name"], name)
         return err
+
+
+# --- certificates and API credentials (test_certificates, test_api_auth) ---
+
+import hashlib  # noqa: E402
+import tempfile  # noqa: E402
+import uuid  # noqa: E402
+
+CERT_LINK_RE = re.compile(r"/request/validate/([A-Za-z0-9_-]{43})\s*$", re.M)
+
+
+def uniq(prefix):
+    """A fresh username (or group name) starting with prefix."""
+    return prefix + uuid.uuid4().hex[:12]
+
+
+def openssl(*args, data=None):
+    """Run the openssl CLI; its stdout as bytes (RuntimeError on failure)."""
+    p = subprocess.run(["openssl"] + [str(a) for a in args], input=data,
+                       capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError("openssl %s: %s" % (" ".join(map(str, args)),
+                                               p.stderr.decode()))
+    return p.stdout
+
+
+def new_key(path, kind="ec"):
+    """A private key file: ec (P-256), ec384, or rsaNNNN."""
+    if kind.startswith("rsa"):
+        opts = ["-algorithm", "RSA", "-pkeyopt",
+                "rsa_keygen_bits:%d" % int(kind[3:])]
+    else:
+        opts = ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:" +
+                ("P-384" if kind == "ec384" else "P-256")]
+    openssl("genpkey", *opts, "-out", path)
+    return path
+
+
+def new_csr(key, subject, *extra):
+    """A PEM CSR (text) for key with an openssl -subj subject."""
+    return openssl("req", "-new", "-key", key, "-subj", subject,
+                   *extra).decode()
+
+
+def admin_token():
+    with open(os.path.join(VAR, "dev", "admin.token")) as f:
+        return f.read().strip()
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+def admin_call(method, path, body=None, **kw):
+    """A call as the dev admin, with its API token."""
+    return call(method, path, body, headers=bearer(admin_token()), **kw)
+
+
+def latest_token(addr):
+    """The validation token of the newest spooled mail to addr."""
+    for name in reversed(spool_files()):
+        msg = read_mail(name)
+        if msg["To"].addresses[0].addr_spec == addr:
+            body = msg.get_content().replace("\r\n", "\n")
+            m = CERT_LINK_RE.search(body)
+            if m:
+                return m.group(1)
+    raise AssertionError("no mail to %s" % addr)
+
+
+def mails_to_count(addr):
+    return sum(1 for n in spool_files()
+               if read_mail(n)["To"].addresses[0].addr_spec == addr)
+
+
+def enroll(prefix="ct", display="Cert Test"):
+    """A person through /request: request, the token from the spool,
+    validation. {"id","username","email","cookie"} (cookie as a
+    Cookie header value)."""
+    name = uniq(prefix)
+    addr = name + "@example.org"
+    r = call("POST", "/request/api/requests",
+             {"username": name, "displayName": display, "email": addr})
+    if r.status != 201:
+        raise AssertionError(r)
+    r = call("POST", "/request/api/validate", {"token": latest_token(addr)})
+    if r.status != 200:
+        raise AssertionError(r)
+    return {"id": r.json["userId"], "username": name, "email": addr,
+            "cookie": r.header("set-cookie").split(";")[0]}
+
+
+def add_to_group(user_id, group):
+    """Make group (if absent) and add the user, straight in the database."""
+    psql("INSERT INTO groups (name, display_name) VALUES ('%s', '%s') "
+         "ON CONFLICT DO NOTHING" % (group, group))
+    psql("INSERT INTO user_groups (user_id, group_name) VALUES ('%s', '%s') "
+         "ON CONFLICT DO NOTHING" % (user_id, group))
+
+
+def submit_csr(csr, groups=None, cookie=None, cert=None, key=None,
+               body=None):
+    """POST /request/api/certificate with a session cookie or a client
+    certificate."""
+    hdrs = {"Cookie": cookie} if cookie else {}
+    if body is None:
+        body = {"csr": csr}
+        if groups is not None:
+            body["groups"] = groups
+    return call("POST", "/request/api/certificate", body, headers=hdrs,
+                cert=cert, key=key)
+
+
+def der_fingerprint(pem):
+    """SHA-256 (hex) of a PEM certificate's DER."""
+    der = openssl("x509", "-outform", "DER", data=pem.encode())
+    return hashlib.sha256(der).hexdigest()
+
+
+def bootstrap_admin(username, outdir):
+    """certm3-request --bootstrap-admin against the stack. The files'
+    paths and contents: {"cert","key","p12","password","token"}."""
+    p = subprocess.run(
+        [os.path.join(BUILD, "request", "certm3-request"),
+         "--bootstrap-admin", username, username + "@example.org", outdir],
+        env=dict(os.environ, CERTM3_CONFIG=os.path.join(VAR, "certm3.conf")),
+        capture_output=True, text=True)
+    if p.returncode != 0:
+        raise AssertionError("bootstrap: %s%s" % (p.stdout, p.stderr))
+
+    def read(n):
+        with open(os.path.join(outdir, n)) as f:
+            return f.read().strip()
+    return {"cert": os.path.join(outdir, "admin-cert.pem"),
+            "key": os.path.join(outdir, "admin-key.pem"),
+            "p12": os.path.join(outdir, "admin.p12"),
+            "password": read("admin.password.txt"),
+            "token": read("admin.token"), "stdout": p.stdout}
+
+
+def ca_sign(csr, serial_hex, start, end, workdir):
+    """Sign csr with the stack's CA key (var/ca/ca.key) through `openssl
+    ca`, with the given serial and validity (YYYYMMDDHHMMSSZ): how a test
+    makes expired or look-alike certificates of ours. The PEM."""
+    db = os.path.join(workdir, "index.txt")
+    open(db, "w").close()
+    with open(os.path.join(workdir, "serial"), "w") as f:
+        f.write(serial_hex.zfill((len(serial_hex) + 1) // 2 * 2) + "\n")
+    conf = os.path.join(workdir, "ca.cnf")
+    with open(conf, "w") as f:
+        f.write("[ca]\ndefault_ca = c\n[c]\ndatabase = %s\n"
+                "serial = %s/serial\nnew_certs_dir = %s\n"
+                "default_md = sha256\npolicy = p\nunique_subject = no\n"
+                "[p]\ncommonName = supplied\nemailAddress = optional\n"
+                "[ext]\nbasicConstraints = critical,CA:FALSE\n"
+                "keyUsage = critical,digitalSignature\n"
+                "extendedKeyUsage = clientAuth,emailProtection\n"
+                % (db, workdir, workdir))
+    with open(os.path.join(workdir, "req.csr"), "w") as f:
+        f.write(csr)
+    out = os.path.join(workdir, "cert.pem")
+    openssl("ca", "-batch", "-config", conf,
+            "-cert", os.path.join(VAR, "ca", "ca.pem"),
+            "-keyfile", os.path.join(VAR, "ca", "ca.key"),
+            "-in", os.path.join(workdir, "req.csr"), "-out", out,
+            "-startdate", start, "-enddate", end, "-extensions", "ext",
+            "-notext")
+    with open(out) as f:
+        return f.read()
+
+
+def tmpdir(test):
+    """A temporary directory removed after test."""
+    d = tempfile.mkdtemp(prefix="certm3-it-")
+    test.addCleanup(subprocess.run, ["rm", "-rf", d])
+    return d
