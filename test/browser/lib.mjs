@@ -300,16 +300,87 @@ export async function enrollByApi({ username = uniqueName("api"), displayName = 
   const r = await api("POST", "/request/api/requests", { username, displayName, email });
   if (r.status !== 201) throw new Error(`request ${username}: ${r.status} ${r.text}`);
   const mail = await waitForMail(email);
+  clearValidationBackoff();
   const v = await api("POST", "/request/api/validate", { token: mail.token });
   if (v.status !== 200) throw new Error(`validate ${username}: ${v.status} ${v.text}`);
   const set = [].concat(v.headers["set-cookie"] || [])[0] || "";
   const m = set.match(/^([^=;\s]+)=([^;]*)/);
-  return { username, email, displayName, userId: v.data.userId, requestId: r.data.id, cookie: m ? { name: m[1], value: m[2] } : null };
+  return { username, email, displayName, userId: v.data.userId, requestId: r.data.id, mail, cookie: m ? { name: m[1], value: m[2] } : null };
 }
 
 /** The session cookie as a playwright cookie for the stack's /request path. */
 export function sessionCookie(cookie) {
   return { name: cookie.name, value: cookie.value, url: `${BASE}/request`, httpOnly: true, secure: true, sameSite: "Strict" };
+}
+
+// ------------------------------------------------------------------ pages
+
+/**
+ * Forget failed validations from every address: one failure blocks the
+ * address for backoff_base (1 s) and a streak grows, so a test that is not
+ * about backoff clears it before validating (the integration tests share
+ * 127.0.0.1 with us).
+ */
+export function clearValidationBackoff() {
+  psql("DELETE FROM rate_limits WHERE key LIKE 'val:%';");
+}
+
+/** Press Tab until the element with this id has focus; returns the ids passed. */
+export async function tabTo(page, id, { max = 40 } = {}) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const a = await page.evaluate(() => {
+      const e = document.activeElement;
+      return e ? e.id || `${e.tagName.toLowerCase()}${e.getAttribute("href") ? `[${e.getAttribute("href")}]` : ""}` : "";
+    });
+    seen.push(a);
+    if (a === id) return seen;
+  }
+  throw new Error(`#${id} not reached by Tab; focus went ${seen.join(" > ")}`);
+}
+
+/** Fail unless the page fits its width (no horizontal scrolling). */
+export async function assertNoHorizontalScroll(page, width) {
+  const sw = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  if (sw > width) {
+    const wide = await page.evaluate((w) => Array.from(document.querySelectorAll("body *"))
+      .filter((e) => e.getBoundingClientRect().right > w + 0.5)
+      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`), width);
+    throw new Error(`${new URL(page.url()).pathname}: scrollWidth ${sw} > ${width}; too wide: ${wide.join(", ")}`);
+  }
+}
+
+/**
+ * Walk /request in the browser: fill the form, wait for "available", submit,
+ * land on /request/validate, open the link from the spooled mail, land on
+ * /request/certificate with the form shown. beforeCertificatePage(username)
+ * runs after the validation and before the certificate page is served (e.g.
+ * to add the new user to a group). Returns { mail }.
+ */
+export async function enrollInBrowser(page, { username, displayName, email, beforeCertificatePage } = {}) {
+  await page.goto("/request");
+  await page.fill("#username", username);
+  await page.waitForSelector("#username-status.is-available");
+  await page.fill("#displayName", displayName);
+  await page.fill("#email", email);
+  await page.waitForSelector("#submit:enabled");
+  await Promise.all([page.waitForURL(`${BASE}/request/validate`), page.click("#submit")]);
+  const mail = await waitForMail(email);
+  if (!mail.link || !mail.link.startsWith(`${BASE}/request/validate/`)) throw new Error(`no link to ${BASE} in mail ${mail.file}`);
+  clearValidationBackoff();
+  if (beforeCertificatePage) {
+    const url = `${BASE}/request/certificate`;
+    await page.route(url, async (route) => {
+      await page.unroute(url);
+      try { await beforeCertificatePage(username); } catch (e) { problem(`beforeCertificatePage: ${e.message}`); }
+      await route.continue();
+    });
+  }
+  await page.goto(mail.link);
+  await page.waitForURL(`${BASE}/request/certificate`);
+  await page.waitForSelector("#cert-form:not([hidden])");
+  return { mail };
 }
 
 // ------------------------------------------------------------------ runner
