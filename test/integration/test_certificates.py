@@ -139,6 +139,31 @@ class Certificates(t.StackTest):
         self.assertEqual(nxt - last, 86400)	# crl_next_update 1d
         self.assertEqual(t.psql("SELECT count(*) FROM crl"), [["1"]])
 
+    def crl_number(self, pem):
+        return int(re.search(r"CRL Number: \n\s+(\d+)", t.openssl(
+            "crl", "-noout", "-text", data=pem.encode()).decode()).group(1))
+
+    def test_crl_remade_past_half_life(self):
+        n = self.crl_number(self.crl())
+        # 11 hours old of a day: still served.
+        t.psql("UPDATE crl SET this_update = now() - interval '11 hours', "
+               "next_update = now() + interval '13 hours'")
+        self.assertEqual(self.crl_number(self.crl()), n)
+        # Past half its lifetime: a new one, with a higher number.
+        t.psql("UPDATE crl SET this_update = now() - interval '13 hours', "
+               "next_update = now() + interval '11 hours'")
+        self.assertGreater(self.crl_number(self.crl()), n)
+
+    def test_crl_one_regeneration(self):
+        # Many readers after a change: one new CRL, served to all.
+        import concurrent.futures
+        t.psql("UPDATE crl_state SET generation = generation + 1")
+        with concurrent.futures.ThreadPoolExecutor(8) as ex:
+            crls = list(ex.map(lambda _: t.call("GET", "/request/crl.pem"),
+                               range(16)))
+        self.assertEqual({r.status for r in crls}, {200})
+        self.assertEqual(len({r.text for r in crls}), 1)
+
     # --- issuance ---------------------------------------------------------
 
     def test_issue_spec_fields(self):
