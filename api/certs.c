@@ -27,6 +27,7 @@ api_certs_list(struct http_req *req)
 	memset(&e, 0, sizeof(e));
 	if ((rc = list_query(req, filters, &pg)) != 0)
 		return rc;
+	memset(&f, 0, sizeof(f));
 	f.status = http_query(req, "status");
 	f.user_id = http_query(req, "userId");
 	f.username = http_query(req, "username");

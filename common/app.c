@@ -20,6 +20,7 @@
 #include "requests.h"
 #include "revalidate.h"
 #include "session.h"
+#include "stats.h"
 #include "tokens.h"
 #include "users.h"
 
@@ -42,6 +43,7 @@ static const struct {
 	{ tokens_stmts, &tokens_nstmts },
 	{ certs_stmts, &certs_nstmts },
 	{ revalidate_stmts, &revalidate_nstmts },
+	{ stats_stmts, &stats_nstmts },
 };
 
 /* Send stderr (the log) to the configured file. */

@@ -1461,3 +1461,39 @@ ca_reason_name(int code)
 			return reasons[i].name;
 	return NULL;
 }
+
+int
+ca_pem_subject(const char *pem, char *out, size_t outsz)
+{
+	static const char *const names[] = { "CERTIFICATE", NULL };
+	const unsigned char	*p;
+	unsigned char		*der = NULL;
+	X509			*x = NULL;
+	BIO			*bio = NULL;
+	long			 derlen;
+	int			 n, rc = -1;
+
+	if (outsz == 0)
+		return -1;
+	out[0] = '\0';
+	if (pem_decode(pem, strlen(pem), names, &der, &derlen) == -1)
+		goto out;
+	p = der;
+	if ((x = d2i_X509(NULL, &p, derlen)) == NULL ||
+	    (bio = BIO_new(BIO_s_mem())) == NULL)
+		goto out;
+	/* RFC 2253 order and escaping, UTF-8 kept as UTF-8. */
+	if (X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
+	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0)
+		goto out;
+	if ((n = BIO_read(bio, out, (int)(outsz - 1))) < 0)
+		goto out;
+	out[n] = '\0';
+	rc = 0;
+out:
+	BIO_free(bio);
+	X509_free(x);
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return rc;
+}

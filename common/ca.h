@@ -153,6 +153,12 @@ int	 ca_crl(const struct ca *, const struct ca_revoked *revoked,
 	    size_t n, long crl_number, time_t now, long next_update_secs,
 	    char **pem);
 
+/*
+ * The subject of a PEM certificate as RFC 2253 text (UTF-8 kept) into
+ * out, truncated to outsz - 1 bytes. 0, or -1 when it cannot be parsed.
+ */
+int	 ca_pem_subject(const char *pem, char *out, size_t outsz);
+
 /* RFC 5280 CRLReason name ("keyCompromise", …) → code; -1 if unknown. */
 int	 ca_reason_code(const char *name);
 /* Code → name, NULL if unknown. */

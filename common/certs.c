@@ -39,10 +39,15 @@ enum {
 	"iso_utc(c.revoked_at) AS ra, c.revoked_by, c.revocation_reason, " \
 	"iso_utc(c.created_at) AS ca, c.created_by"
 
-/* The filter of certs_list: $1 status, $2 user id, $3 username. */
+/*
+ * The filter of certs_list: $1 status, $2 user id, $3 username, $6 an
+ * instant: not yet expired and expiring before it.
+ */
 #define CERT_FILTER "($1::text IS NULL OR c.status = $1) AND " \
 	"($2::uuid IS NULL OR c.user_id = $2::uuid) AND " \
-	"($3::text IS NULL OR c.username = $3)"
+	"($3::text IS NULL OR c.username = $3) AND " \
+	"($6::timestamptz IS NULL OR (c.not_after > now() AND " \
+	"c.not_after <= $6::timestamptz))"
 
 const struct db_stmt certs_stmts[CERTS__MAX] = {
 	/* The user as of now, one row per membership. */
@@ -68,8 +73,9 @@ const struct db_stmt certs_stmts[CERTS__MAX] = {
 	    "SELECT n.total, p.* FROM (SELECT count(*) AS total FROM "
 	    "certificates c WHERE " CERT_FILTER ") n LEFT JOIN LATERAL "
 	    "(SELECT " CERT_COLS " FROM certificates c WHERE " CERT_FILTER
-	    " ORDER BY c.created_at DESC, c.serial LIMIT $4 OFFSET $5) p "
-	    "ON true", 5 },
+	    " ORDER BY CASE WHEN $6::timestamptz IS NOT NULL THEN "
+	    "c.not_after END, c.created_at DESC, c.serial LIMIT $4 OFFSET $5) "
+	    "p ON true", 6 },
 	/* Tells unknown (no row), already revoked and revoked now apart. */
 	[CERTS_REVOKE] = { "certs_revoke",
 	    "WITH c AS (SELECT serial, status, user_id FROM certificates "
@@ -451,18 +457,52 @@ certs_pem(const char *serial, char **pem, struct dom_err *e)
 	return 0;
 }
 
+/*
+ * Is s a real UTC time written "YYYY-MM-DDTHH:MM:SSZ"? Checked here, so
+ * that 2030-02-31 is a 400 rather than PostgreSQL's error. 1/0.
+ */
+static int
+iso_time_ok(const char *s)
+{
+	static const char	 pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm		 tm, back;
+	time_t			 t;
+	size_t			 i;
+
+	if (strlen(s) != sizeof(pat) - 1)
+		return 0;
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
+		    s[i] != pat[i])
+			return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	tm.tm_hour = atoi(s + 11);
+	tm.tm_min = atoi(s + 14);
+	tm.tm_sec = atoi(s + 17);
+	back = tm;
+	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &tm) == NULL)
+		return 0;
+	/* timegm normalises: a day or hour out of range comes back moved. */
+	return tm.tm_year == back.tm_year && tm.tm_mon == back.tm_mon &&
+	    tm.tm_mday == back.tm_mday && tm.tm_hour == back.tm_hour &&
+	    tm.tm_min == back.tm_min && tm.tm_sec == back.tm_sec;
+}
+
 int
 certs_list(const struct certs_filter *f, const struct list_page *pg,
     struct json **out, struct dom_err *e)
 {
-	const char	*p[5];
+	const char	*p[6];
 	char		 uuid[UUID_LEN + 1], name[USERNAME_MAX + 1];
 	struct dbres	*r;
 	struct json	*data;
 	int		 i;
 
 	*out = NULL;
-	p[0] = p[1] = p[2] = NULL;
+	p[0] = p[1] = p[2] = p[5] = NULL;
 	if (f->status != NULL) {
 		if (strcmp(f->status, "active") != 0 &&
 		    strcmp(f->status, "revoked") != 0)
@@ -481,6 +521,12 @@ certs_list(const struct certs_filter *f, const struct list_page *pg,
 			return dom_fail(e, 400, "username", "This is not a "
 			    "valid username.");
 		p[2] = name;
+	}
+	if (f->expires_before != NULL && *f->expires_before != '\0') {
+		if (!iso_time_ok(f->expires_before))
+			return dom_fail(e, 400, "expiresBefore", "expiresBefore "
+			    "is a time like 2030-01-31T00:00:00Z.");
+		p[5] = f->expires_before;
 	}
 	p[3] = pg->limit_s;
 	p[4] = pg->offset_s;

@@ -34,6 +34,8 @@ struct certs_filter {
 	const char	*status;	/* active, revoked */
 	const char	*user_id;	/* a UUID */
 	const char	*username;
+	/* "YYYY-MM-DDTHH:MM:SSZ": not yet expired, notAfter before it */
+	const char	*expires_before;
 };
 
 /* The fixed fields of SPEC §4: cfg_defaults and cfg.group_oid. */
@@ -73,9 +75,10 @@ int	 certs_get(const char *serial, struct json **out, struct dom_err *);
 int	 certs_pem(const char *serial, char **pem, struct dom_err *);
 
 /*
- * Certificates newest first, filtered: {"data","total","limit","offset"}
- * (total and page in one statement). 0, 400 naming status, userId or
- * username, 500/503.
+ * Certificates newest first (soonest to expire first with
+ * expires_before), filtered: {"data","total","limit","offset"} (total
+ * and page in one statement). 0, 400 naming status, userId, username or
+ * expiresBefore, 500/503.
  */
 int	 certs_list(const struct certs_filter *, const struct list_page *,
 	    struct json **out, struct dom_err *);

@@ -1,9 +1,63 @@
 /*
- * certm3-manager: the route table.
+ * certm3-manager: the route table. Every page needs an administrator's
+ * client certificate; every POST is a form carrying a CSRF token, checked
+ * by its handler before anything else.
  */
 #include "manager.h"
 
 const struct http_route manager_routes[] = {
-	{ NULL, NULL, NULL, 0, NULL }
+	{ "GET", "/manager", mgr_dashboard, MGR_ADMIN, "Dashboard" },
+	{ "GET", "/manager/users", mgr_users_list, MGR_ADMIN,
+	    "Search users" },
+	{ "GET", "/manager/users/<id>", mgr_users_get, MGR_ADMIN,
+	    "A user with groups and certificates" },
+	{ "POST", "/manager/users/<id>/groups", mgr_users_group_add,
+	    MGR_ADMIN, "Add a user to a group" },
+	{ "POST", "/manager/users/<id>/groups/<name>/remove",
+	    mgr_users_group_remove, MGR_ADMIN,
+	    "Remove a user from a group" },
+	{ "POST", "/manager/users/<id>/deactivate", mgr_users_deactivate,
+	    MGR_ADMIN, "Deactivate a user (revokes their certificates)" },
+	{ "POST", "/manager/users/<id>/activate", mgr_users_activate,
+	    MGR_ADMIN, "Activate a user" },
+	{ "GET", "/manager/groups", mgr_groups_list, MGR_ADMIN,
+	    "Groups" },
+	{ "POST", "/manager/groups", mgr_groups_create, MGR_ADMIN,
+	    "Create a group" },
+	{ "GET", "/manager/groups/<name>", mgr_groups_get, MGR_ADMIN,
+	    "A group with its members" },
+	{ "POST", "/manager/groups/<name>/edit", mgr_groups_edit, MGR_ADMIN,
+	    "Change a group's display name and description" },
+	{ "POST", "/manager/groups/<name>/delete", mgr_groups_delete,
+	    MGR_ADMIN, "Delete a group" },
+	{ "POST", "/manager/groups/<name>/members", mgr_groups_member_add,
+	    MGR_ADMIN, "Add a member by username" },
+	{ "POST", "/manager/groups/<name>/members/<userId>/remove",
+	    mgr_groups_member_remove, MGR_ADMIN, "Remove a member" },
+	{ "GET", "/manager/requests", mgr_requests_list, MGR_ADMIN,
+	    "Requests by status and search" },
+	{ "GET", "/manager/requests/<id>", mgr_requests_get, MGR_ADMIN,
+	    "A request" },
+	{ "POST", "/manager/requests/<id>/resend", mgr_requests_resend,
+	    MGR_ADMIN, "Re-send the validation e-mail" },
+	{ "POST", "/manager/requests/<id>/cancel", mgr_requests_cancel,
+	    MGR_ADMIN, "Cancel a request" },
+	{ "GET", "/manager/certificates", mgr_certs_list, MGR_ADMIN,
+	    "Certificates by status, user and expiry" },
+	{ "GET", "/manager/certificates/<serial>", mgr_certs_get, MGR_ADMIN,
+	    "A certificate" },
+	{ "GET", "/manager/certificates/<serial>/pem", mgr_certs_pem,
+	    MGR_ADMIN, "A certificate as a PEM file" },
+	{ "POST", "/manager/certificates/<serial>/revoke", mgr_certs_revoke,
+	    MGR_ADMIN, "Revoke a certificate" },
+	{ "GET", "/manager/tokens", mgr_tokens_list, MGR_ADMIN,
+	    "API tokens" },
+	{ "POST", "/manager/tokens", mgr_tokens_create, MGR_ADMIN,
+	    "Create an API token (the secret is shown once)" },
+	{ "POST", "/manager/tokens/<id>/revoke", mgr_tokens_revoke,
+	    MGR_ADMIN, "Revoke an API token" },
+	{ "GET", "/manager/audit", mgr_audit_list, MGR_ADMIN,
+	    "The audit log" },
 };
-const size_t manager_nroutes = 0;
+const size_t manager_nroutes = sizeof(manager_routes) /
+    sizeof(manager_routes[0]);
