@@ -58,11 +58,11 @@ const struct db_stmt certs_stmts[CERTS__MAX] = {
 	[CERTS_INSERT] = { "certs_insert",
 	    "INSERT INTO certificates (serial, user_id, username, "
 	    "common_name, email, groups, fingerprint, key_type, not_before, "
-	    "not_after, pem, created_by, updated_by) VALUES ($1, $2, $3::text, "
-	    "$3::text, $4, ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), "
-	    "$6, $7, "
-	    "to_timestamp($8::bigint), to_timestamp($9::bigint), $10, $11, "
-	    "$11)", 11 },
+	    "not_after, pem, created_by, updated_by) VALUES ($1, $2, "
+	    "$3::text, $3::text, $4, "
+	    "ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), $6, $7, "
+	    "to_timestamp($8::bigint), to_timestamp($9::bigint), $10, "
+	    "$11::text, $11::text)", 11 },
 	[CERTS_GET] = { "certs_get",
 	    "SELECT " CERT_COLS " FROM certificates c WHERE c.serial = $1",
 	    1 },
