@@ -223,7 +223,8 @@ export function sh(cmd, args, { input, encoding = "utf8", env } = {}) {
   try {
     return execFileSync(cmd, args, { input, encoding, env: env ? { ...process.env, ...env } : process.env, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 16 << 20 });
   } catch (e) {
-    const err = new Error(`${cmd} ${args.join(" ")} exited ${e.status}: ${String(e.stderr || "").slice(0, 2000)}${String(e.stdout || "").slice(0, 1000)}`);
+    const why = e.status === null || e.status === undefined ? e.message : `exited ${e.status}`;
+    const err = new Error(`${cmd} ${args.join(" ")}: ${why}: ${String(e.stderr || "").slice(0, 2000)}${String(e.stdout || "").slice(0, 1000)}`);
     err.stdout = e.stdout;
     err.stderr = e.stderr;
     throw err;
@@ -372,10 +373,13 @@ export async function enrollInBrowser(page, { username, displayName, email, befo
   if (beforeCertificatePage) {
     const url = `${BASE}/request/certificate`;
     await page.route(url, async (route) => {
-      await page.unroute(url);
-      try { await beforeCertificatePage(username); } catch (e) { problem(`beforeCertificatePage: ${e.message}`); }
-      await route.continue();
-    });
+      try {
+        await beforeCertificatePage(username);
+      } catch (e) {
+        problem(`beforeCertificatePage: ${e.message}`);
+      }
+      await route.continue().catch((e) => problem(`route.continue: ${e.message}`));
+    }, { times: 1 });
   }
   await page.goto(mail.link);
   await page.waitForURL(`${BASE}/request/certificate`);
