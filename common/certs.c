@@ -50,11 +50,16 @@ enum {
 	"c.not_after <= $6::timestamptz))"
 
 const struct db_stmt certs_stmts[CERTS__MAX] = {
-	/* The user as of now, one row per membership. */
+	/*
+	 * The user as of now, one row per membership (everyone is in
+	 * `users`), locked until the certificate is stored: a deactivation
+	 * or a removal from a group waits for the issuance and then sees
+	 * its certificate.
+	 */
 	[CERTS_USER_NOW] = { "certs_user_now",
 	    "SELECT u.username, u.email, u.status, g.group_name "
-	    "FROM users u LEFT JOIN user_groups g ON g.user_id = u.id "
-	    "WHERE u.id = $1 ORDER BY g.group_name", 1 },
+	    "FROM users u JOIN user_groups g ON g.user_id = u.id "
+	    "WHERE u.id = $1 ORDER BY g.group_name FOR SHARE OF u, g", 1 },
 	[CERTS_INSERT] = { "certs_insert",
 	    "INSERT INTO certificates (serial, user_id, username, "
 	    "common_name, email, groups, fingerprint, key_type, not_before, "
@@ -285,7 +290,8 @@ certs_issue(const struct actor *who, const char *user_id, const char *csr,
 		return status;
 
 	q[0] = user_id;
-	if ((r = db_exec(&certs_stmts[CERTS_USER_NOW], q)) == NULL) {
+	if (db_begin() == -1 ||
+	    (r = db_exec(&certs_stmts[CERTS_USER_NOW], q)) == NULL) {
 		status = dom_db(e);
 		goto out;
 	}
@@ -359,8 +365,7 @@ certs_issue(const struct actor *who, const char *user_id, const char *csr,
 	else
 		snprintf(key_type, sizeof(key_type), "ec-p%d",
 		    ca_csr_key_bits(req));
-	if (db_begin() == -1 ||
-	    (status = certs_store_tx(who, user_id, &subj, key_type, &is,
+	if ((status = certs_store_tx(who, user_id, &subj, key_type, &is,
 	    e)) != 0 || db_commit() == -1) {
 		if (status == 0)
 			status = dom_db(e);

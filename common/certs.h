@@ -46,9 +46,9 @@ void	 certs_profile(struct ca_profile *);
  * the requested groups (a JSON array of group names, or NULL for `users`
  * only), signed by the process's CA (auth_ca(), with its key). An actor
  * whose name is NULL is the user themself, named by their username. The
- * user's status, username, e-mail and memberships are read now. Then, in
- * one transaction, the certificates row and a "certificate.issue" audit
- * row; if that fails nothing is returned. On 0 *out is {"certificate",
+ * user's status, username, e-mail and memberships are read and locked
+ * (FOR SHARE) in the transaction that then stores the certificates row and
+ * a "certificate.issue" audit row; if that fails nothing is returned. On 0 *out is {"certificate",
  * "chain","serial","notAfter"}. 400 (field csr: not a PEM CSR; field
  * groups: not an array of group names, or too many), 403 user inactive,
  * 403 group not a membership (extra "group"), 404 no such user, 422 bad
