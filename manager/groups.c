@@ -24,6 +24,7 @@ mgr_groups_list(struct http_req *req)
 	struct json	*list = NULL, *g;
 	struct html	 h;
 	size_t		 i, n;
+	long long	 m;
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
@@ -44,12 +45,9 @@ mgr_groups_list(struct http_req *req)
 		    "</td><td>%s</td><td>%s</td><td>", mgr_str(g, "name"),
 		    mgr_str(g, "name"), mgr_str(g, "displayName"),
 		    mgr_str(g, "description"));
-		{
-			long long	 m = 0;
-
-			(void)json_get_int(g, "memberCount", &m);
-			html_fmt(&h, "%lld</td></tr>", m);
-		}
+		m = 0;
+		(void)json_get_int(g, "memberCount", &m);
+		html_fmt(&h, "%lld</td></tr>", m);
 	}
 	html_raw(&h, "</tbody></table></div>");
 	mgr_pager(req, &h, "/manager/groups", NULL, list);
@@ -329,9 +327,11 @@ mgr_groups_member_add(struct http_req *req)
 		return rc;
 	memset(&e, 0, sizeof(e));
 	if (!valid_username(username, lower)) {
-		snprintf(msg, sizeof(msg), "“%.64s” is not a username: "
+		/* Echoed whole or not at all: a cut could split UTF-8. */
+		snprintf(msg, sizeof(msg), "“%s” is not a username: "
 		    "usernames have 3–32 characters, a letter first, then "
-		    "letters, digits, dot, underscore or hyphen.", username);
+		    "letters, digits, dot, underscore or hyphen.",
+		    strlen(username) <= 64 ? username : "…");
 		return group_page(req, name, 400, msg, username);
 	}
 	if ((rc = users_by_name(lower, &u, &e)) != 0) {

@@ -376,7 +376,6 @@ void
 mgr_time(struct html *h, const char *iso)
 {
 	char	 shown[32];
-	size_t	 i;
 
 	if (iso == NULL || *iso == '\0') {
 		html_raw(h, "—");
@@ -384,9 +383,8 @@ mgr_time(struct html *h, const char *iso)
 	}
 	/* 2030-01-31T12:00:00Z → 2030-01-31 12:00 UTC */
 	snprintf(shown, sizeof(shown), "%.16s UTC", iso);
-	for (i = 0; shown[i] != '\0'; i++)
-		if (shown[i] == 'T')
-			shown[i] = ' ';
+	if (strlen(shown) > 10 && shown[10] == 'T')
+		shown[10] = ' ';
 	html_fmt(h, "<time datetime=\"%s\">%s</time>", iso, shown);
 }
 

@@ -135,7 +135,8 @@ mgr_tokens_create(struct http_req *req)
 		if ((rc = users_by_name(owner, &u, &e)) != 0) {
 			if (rc == 404)
 				snprintf(e.message, sizeof(e.message), "No "
-				    "user is named “%.64s”.", owner);
+				    "user is named “%s”.", strlen(owner) <= 64 ?
+				    owner : "…");
 			return mgr_fail(req, rc, &e, MGR_TOKENS,
 			    "/manager/tokens#create", "Back to the tokens");
 		}
