@@ -116,19 +116,14 @@ out:
 
 /* One audit_log row of AUDIT_LIST as JSON. */
 static struct json *
-entry_json(const struct dbres *r, int row)
+entry_json(const struct dbres *r, int row, int col)
 {
-	struct json	*j = json_object(), *d;
-	const char	*detail = db_val(r, row, 8);
+	static const char *const keys[] = { "#id", "at", "actor", "action",
+	    "targetType", "target", "clientAddr", NULL };
+	const char	*detail = db_val(r, row, col + 7);
 	char		 why[64];
+	struct json	*j = list_row_json(r, row, col, keys), *d;
 
-	json_add_int(j, "id", db_int(r, row, 1));
-	json_add_str(j, "at", db_val(r, row, 2));
-	json_add_str(j, "actor", db_val(r, row, 3));
-	json_add_str(j, "action", db_val(r, row, 4));
-	json_add_str(j, "targetType", db_val(r, row, 5));
-	json_add_str(j, "target", db_val(r, row, 6));
-	json_add_str(j, "clientAddr", db_val(r, row, 7));
 	d = detail != NULL ? json_parse(detail, strlen(detail),
 	    strlen(detail), why, sizeof(why)) : NULL;
 	json_add(j, "detail", d != NULL ? d : json_object());
@@ -142,8 +137,7 @@ audit_list(const struct audit_filter *f, const struct list_page *pg,
 	char		 action[LIST_PATTERN_SZ];
 	const char	*p[6];
 	struct dbres	*r;
-	struct json	*data;
-	int		 i, status;
+	int		 status;
 
 	*out = NULL;
 	if ((status = list_filter("action", f->action, action, &p[1],
@@ -169,11 +163,7 @@ audit_list(const struct audit_filter *f, const struct list_page *pg,
 	p[5] = pg->offset_s;
 	if ((r = db_exec(&audit_stmts[AUDIT_LIST], p)) == NULL)
 		return dom_db(e);
-	data = json_array();
-	for (i = 0; i < db_nrows(r); i++)
-		if (db_val(r, i, 1) != NULL)
-			json_append(data, entry_json(r, i));
-	*out = list_json(data, db_int(r, 0, 0), pg);
+	*out = list_rows(r, 1, entry_json, pg);
 	db_clear(r);
 	return 0;
 }

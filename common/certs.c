@@ -503,8 +503,6 @@ certs_list(const struct certs_filter *f, const struct list_page *pg,
 	const char	*p[6];
 	char		 uuid[UUID_LEN + 1], name[USERNAME_MAX + 1];
 	struct dbres	*r;
-	struct json	*data;
-	int		 i;
 
 	*out = NULL;
 	p[0] = p[1] = p[2] = p[5] = NULL;
@@ -537,12 +535,7 @@ certs_list(const struct certs_filter *f, const struct list_page *pg,
 	p[4] = pg->offset_s;
 	if ((r = db_exec(&certs_stmts[CERTS_LIST], p)) == NULL)
 		return dom_db(e);
-	data = json_array();
-	/* An empty page is one row with the page's columns NULL. */
-	for (i = 0; i < db_nrows(r); i++)
-		if (db_val(r, i, 1) != NULL)
-			json_append(data, json_row(r, i, 1));
-	*out = list_json(data, db_int(r, 0, 0), pg);
+	*out = list_rows(r, 1, json_row, pg);
 	db_clear(r);
 	return 0;
 }

@@ -101,18 +101,21 @@ const size_t groups_nstmts = GROUPS__MAX;
 static struct json *
 group_json(const struct dbres *r, int row, int col)
 {
-	struct json	*j = json_object();
+	static const char *const keys[] = { "name", "displayName",
+	    "description", "status", "#memberCount", "createdAt", "createdBy",
+	    "updatedAt", "updatedBy", NULL };
 
-	json_add_str(j, "name", db_val(r, row, col));
-	json_add_str(j, "displayName", db_val(r, row, col + 1));
-	json_add_str(j, "description", db_val(r, row, col + 2));
-	json_add_str(j, "status", db_val(r, row, col + 3));
-	json_add_int(j, "memberCount", db_int(r, row, col + 4));
-	json_add_str(j, "createdAt", db_val(r, row, col + 5));
-	json_add_str(j, "createdBy", db_val(r, row, col + 6));
-	json_add_str(j, "updatedAt", db_val(r, row, col + 7));
-	json_add_str(j, "updatedBy", db_val(r, row, col + 8));
-	return j;
+	return list_row_json(r, row, col, keys);
+}
+
+/* A member row of GROUPS_MEMBERS from column col, as JSON. */
+static struct json *
+member_json(const struct dbres *r, int row, int col)
+{
+	static const char *const keys[] = { "id", "username", "displayName",
+	    "email", "status", "addedAt", "addedBy", NULL };
+
+	return list_row_json(r, row, col, keys);
 }
 
 /*
@@ -160,17 +163,11 @@ groups_list(const struct list_page *pg, struct json **out,
 {
 	const char	*p[2] = { pg->limit_s, pg->offset_s };
 	struct dbres	*r;
-	struct json	*data;
-	int		 i;
 
 	*out = NULL;
 	if ((r = db_exec(&groups_stmts[GROUPS_LIST], p)) == NULL)
 		return dom_db(e);
-	data = json_array();
-	for (i = 0; i < db_nrows(r); i++)
-		if (db_val(r, i, 1) != NULL)
-			json_append(data, group_json(r, i, 1));
-	*out = list_json(data, db_int(r, 0, 0), pg);
+	*out = list_rows(r, 1, group_json, pg);
 	db_clear(r);
 	return 0;
 }
@@ -354,8 +351,6 @@ groups_members(const char *name, const struct list_page *pg,
 	char		 gname[USERNAME_MAX + 1];
 	const char	*p[3];
 	struct dbres	*r;
-	struct json	*data, *m;
-	int		 i;
 
 	*out = NULL;
 	if (!valid_group_name(name, gname))
@@ -369,21 +364,7 @@ groups_members(const char *name, const struct list_page *pg,
 		db_clear(r);
 		return dom_fail(e, 404, NULL, "No such group.");
 	}
-	data = json_array();
-	for (i = 0; i < db_nrows(r); i++) {
-		if (db_val(r, i, 2) == NULL)
-			continue;
-		m = json_object();
-		json_add_str(m, "id", db_val(r, i, 2));
-		json_add_str(m, "username", db_val(r, i, 3));
-		json_add_str(m, "displayName", db_val(r, i, 4));
-		json_add_str(m, "email", db_val(r, i, 5));
-		json_add_str(m, "status", db_val(r, i, 6));
-		json_add_str(m, "addedAt", db_val(r, i, 7));
-		json_add_str(m, "addedBy", db_val(r, i, 8));
-		json_append(data, m);
-	}
-	*out = list_json(data, db_int(r, 0, 0), pg);
+	*out = list_rows(r, 2, member_json, pg);
 	db_clear(r);
 	return 0;
 }

@@ -111,6 +111,42 @@ like_escape(const char *v, size_t len, char *out)
 	return o;
 }
 
+struct json *
+list_rows(const struct dbres *r, int col, list_render render,
+    const struct list_page *pg)
+{
+	struct json	*data = json_array();
+	int		 i;
+
+	/* An empty page is one row with the page's columns NULL. */
+	for (i = 0; i < db_nrows(r); i++)
+		if (db_val(r, i, col) != NULL)
+			json_append(data, render(r, i, col));
+	return list_json(data, db_int(r, 0, 0), pg);
+}
+
+struct json *
+list_row_json(const struct dbres *r, int row, int col,
+    const char *const *keys)
+{
+	struct json	*j = json_object();
+	const char	*k;
+	int		 i, c;
+
+	for (i = 0; (k = keys[i]) != NULL; i++) {
+		c = col + i;
+		if (db_val(r, row, c) == NULL)
+			json_add_null(j, k[0] == '#' || k[0] == '?' ? k + 1 : k);
+		else if (k[0] == '#')
+			json_add_int(j, k + 1, db_int(r, row, c));
+		else if (k[0] == '?')
+			json_add_bool(j, k + 1, db_bool(r, row, c));
+		else
+			json_add_str(j, k, db_val(r, row, c));
+	}
+	return j;
+}
+
 int
 list_search(const char *q, char buf[LIST_PATTERN_SZ], const char **pattern,
     struct dom_err *e)

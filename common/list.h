@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "db.h"
 #include "domain.h"
 
 #define LIST_LIMIT_DEFAULT	50
@@ -55,6 +56,25 @@ int	 list_query(struct http_req *, const char *const *filters,
  */
 struct json *list_json(struct json *data, long long total,
 	    const struct list_page *);
+
+/* Renders one row of a list statement, its page columns from col on. */
+typedef struct json *(*list_render)(const struct dbres *, int row, int col);
+
+/*
+ * The list answer of a list statement's result (total in column 0, page
+ * columns from col on): every row whose column col is not NULL, rendered.
+ * The caller owns the result.
+ */
+struct json *list_rows(const struct dbres *, int col, list_render,
+	    const struct list_page *);
+
+/*
+ * Columns col, col+1, … of row as an object with the NULL-terminated
+ * keys: a key starting with '#' is a number, '?' a boolean (the mark is
+ * not part of the name), any other a string; SQL NULL is null.
+ */
+struct json *list_row_json(const struct dbres *, int row, int col,
+	    const char *const *keys);
 
 /*
  * The ILIKE pattern that finds q anywhere: "%" + q with '\', '%' and '_'

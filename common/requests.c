@@ -701,6 +701,16 @@ requests_admin_json(const struct request *q)
 	return j;
 }
 
+/* A REQ_COLS row from column col, in the admin representation. */
+static struct json *
+request_row_json(const struct dbres *r, int row, int col)
+{
+	struct request	 rq;
+
+	fill_request_at(r, row, col, &rq);
+	return requests_admin_json(&rq);
+}
+
 int
 requests_list(const char *status, const char *q, const struct list_page *pg,
     struct json **out, struct dom_err *e)
@@ -709,11 +719,9 @@ requests_list(const char *status, const char *q, const struct list_page *pg,
 	    "revalidating", "cancelled", "expired", NULL };
 	char		 pattern[LIST_PATTERN_SZ];
 	const char	*p[4];
-	struct request	 rq;
 	struct dbres	*r;
-	struct json	*data;
 	size_t		 i;
-	int		 row, rc;
+	int		 rc;
 
 	*out = NULL;
 	if (status != NULL && *status == '\0')
@@ -731,13 +739,7 @@ requests_list(const char *status, const char *q, const struct list_page *pg,
 	p[3] = pg->offset_s;
 	if ((r = db_exec(&requests_stmts[REQ_LIST], p)) == NULL)
 		return dom_db(e);
-	data = json_array();
-	for (row = 0; row < db_nrows(r); row++)
-		if (db_val(r, row, 1) != NULL) {
-			fill_request_at(r, row, 1, &rq);
-			json_append(data, requests_admin_json(&rq));
-		}
-	*out = list_json(data, db_int(r, 0, 0), pg);
+	*out = list_rows(r, 1, request_row_json, pg);
 	db_clear(r);
 	return 0;
 }

@@ -124,19 +124,11 @@ tokens_lookup(const char *secret, const char *admin_group,
 static struct json *
 json_row(const struct dbres *r, int i, int c)
 {
-	struct json	*j = json_object();
+	static const char *const keys[] = { "id", "userId", "username",
+	    "name", "createdAt", "createdBy", "expiresAt", "lastUsedAt",
+	    "revokedAt", "status", NULL };
 
-	json_add_str(j, "id", db_val(r, i, c));
-	json_add_str(j, "userId", db_val(r, i, c + 1));
-	json_add_str(j, "username", db_val(r, i, c + 2));
-	json_add_str(j, "name", db_val(r, i, c + 3));
-	json_add_str(j, "createdAt", db_val(r, i, c + 4));
-	json_add_str(j, "createdBy", db_val(r, i, c + 5));
-	json_add_str(j, "expiresAt", db_val(r, i, c + 6));
-	json_add_str(j, "lastUsedAt", db_val(r, i, c + 7));
-	json_add_str(j, "revokedAt", db_val(r, i, c + 8));
-	json_add_str(j, "status", db_val(r, i, c + 9));
-	return j;
+	return list_row_json(r, i, c, keys);
 }
 
 /*
@@ -236,8 +228,6 @@ tokens_list(const char *user_id, const struct list_page *pg,
 	const char	*p[3];
 	char		 uuid[UUID_LEN + 1];
 	struct dbres	*r;
-	struct json	*data;
-	int		 i;
 
 	*out = NULL;
 	if (user_id != NULL && !valid_uuid(user_id, uuid))
@@ -247,12 +237,7 @@ tokens_list(const char *user_id, const struct list_page *pg,
 	p[2] = pg->offset_s;
 	if ((r = db_exec(&tokens_stmts[TOKENS_LIST], p)) == NULL)
 		return dom_db(e);
-	data = json_array();
-	/* An empty page is one row with the page's columns NULL. */
-	for (i = 0; i < db_nrows(r); i++)
-		if (db_val(r, i, 1) != NULL)
-			json_append(data, json_row(r, i, 1));
-	*out = list_json(data, db_int(r, 0, 0), pg);
+	*out = list_rows(r, 1, json_row, pg);
 	db_clear(r);
 	return 0;
 }

@@ -271,18 +271,21 @@ users_groups_json(const char *user_id, struct json **out, struct dom_err *e)
 static struct json *
 user_json(const struct dbres *r, int row, int col)
 {
-	struct json	*j = json_object();
+	static const char *const keys[] = { "id", "username", "displayName",
+	    "email", "status", "createdAt", "createdBy", "updatedAt",
+	    "updatedBy", NULL };
 
-	json_add_str(j, "id", db_val(r, row, col));
-	json_add_str(j, "username", db_val(r, row, col + 1));
-	json_add_str(j, "displayName", db_val(r, row, col + 2));
-	json_add_str(j, "email", db_val(r, row, col + 3));
-	json_add_str(j, "status", db_val(r, row, col + 4));
-	json_add_str(j, "createdAt", db_val(r, row, col + 5));
-	json_add_str(j, "createdBy", db_val(r, row, col + 6));
-	json_add_str(j, "updatedAt", db_val(r, row, col + 7));
-	json_add_str(j, "updatedBy", db_val(r, row, col + 8));
-	return j;
+	return list_row_json(r, row, col, keys);
+}
+
+/* A membership row of USERS_GROUP_LIST from column col, as JSON. */
+static struct json *
+membership_json(const struct dbres *r, int row, int col)
+{
+	static const char *const keys[] = { "name", "displayName",
+	    "description", "addedAt", "addedBy", NULL };
+
+	return list_row_json(r, row, col, keys);
 }
 
 int
@@ -292,8 +295,7 @@ users_list(const char *status, const char *q, const struct list_page *pg,
 	char		 pattern[LIST_PATTERN_SZ];
 	const char	*p[4];
 	struct dbres	*r;
-	struct json	*data;
-	int		 i, rc;
+	int		 rc;
 
 	*out = NULL;
 	if (status != NULL && *status == '\0')
@@ -309,11 +311,7 @@ users_list(const char *status, const char *q, const struct list_page *pg,
 	p[3] = pg->offset_s;
 	if ((r = db_exec(&users_stmts[USERS_LIST], p)) == NULL)
 		return dom_db(e);
-	data = json_array();
-	for (i = 0; i < db_nrows(r); i++)
-		if (db_val(r, i, 1) != NULL)
-			json_append(data, user_json(r, i, 1));
-	*out = list_json(data, db_int(r, 0, 0), pg);
+	*out = list_rows(r, 1, user_json, pg);
 	db_clear(r);
 	return 0;
 }
@@ -545,8 +543,6 @@ users_groups_list(const char *id, const struct list_page *pg,
 	char		 uuid[UUID_LEN + 1];
 	const char	*p[3];
 	struct dbres	*r;
-	struct json	*data, *g;
-	int		 i;
 
 	*out = NULL;
 	if (!valid_uuid(id, uuid))
@@ -560,19 +556,7 @@ users_groups_list(const char *id, const struct list_page *pg,
 		db_clear(r);
 		return dom_fail(e, 404, NULL, "No such user.");
 	}
-	data = json_array();
-	for (i = 0; i < db_nrows(r); i++) {
-		if (db_val(r, i, 2) == NULL)
-			continue;
-		g = json_object();
-		json_add_str(g, "name", db_val(r, i, 2));
-		json_add_str(g, "displayName", db_val(r, i, 3));
-		json_add_str(g, "description", db_val(r, i, 4));
-		json_add_str(g, "addedAt", db_val(r, i, 5));
-		json_add_str(g, "addedBy", db_val(r, i, 6));
-		json_append(data, g);
-	}
-	*out = list_json(data, db_int(r, 0, 0), pg);
+	*out = list_rows(r, 2, membership_json, pg);
 	db_clear(r);
 	return 0;
 }
