@@ -44,6 +44,7 @@ mgr_page_crumbs(struct http_req *req, struct html *h, const char *title,
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">"
 	    "<title>%s · certM3 manager</title>"
+	    "<link rel=\"icon\" href=\"data:,\">"
 	    "<link rel=\"stylesheet\" href=\"/static/css/manager.css\">"
 	    "</head><body>"
 	    "<a class=\"skip\" href=\"#main\">Skip to content</a>"
