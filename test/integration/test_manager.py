@@ -10,6 +10,7 @@ import hashlib
 import html
 import os
 import re
+import subprocess
 import urllib.parse
 
 import certm3test as t
@@ -711,3 +712,30 @@ class Escaping(Manager):
                                     + q))
         self.assertNotIn("alert(1)", text)
         self.assertNotIn('class="notice"', text)
+
+
+class Outage(Manager):
+    """PostgreSQL down: a readable 503 page, never a stack trace; back up:
+    the console works again without restarting anything."""
+
+    def pg_ctl(self, action):
+        user = ["runuser", "-u", "certm3", "--"] if os.geteuid() == 0 else []
+        p = subprocess.run(user + [t.pg_bin("pg_ctl"), "-D",
+                                   os.path.join(t.VAR, "pg"), "-w", "-m",
+                                   "fast", "-l", os.path.join(
+                                       t.VAR, "log", "postgresql.log"),
+                                   action], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_database_down(self):
+        self.assertPage(page("/manager"), 200)
+        self.pg_ctl("stop")
+        try:
+            for _ in range(3):	# every process
+                text = self.assertPage(page("/manager"), 503)
+                self.assertIn("database is unavailable", text)
+                self.assertPage(post("/manager/groups", {"name": "x"}), 503)
+        finally:
+            self.pg_ctl("start")
+        for _ in range(3):
+            self.assertPage(page("/manager"), 200)
