@@ -9,17 +9,6 @@
 #include "groups.h"
 #include "list.h"
 
-/* Answer an operation: 0 → status with j, else the error. */
-static int
-answer(struct http_req *req, int rc, int status, struct json *j,
-    struct dom_err *e)
-{
-
-	if (rc != 0)
-		return dom_respond(req, rc, e);
-	return http_json(req, status, j);
-}
-
 /*
  * GET /api/groups?limit=&offset=: 200 a page of groups with memberCount;
  * 400; 401/403; 503.
@@ -36,7 +25,7 @@ api_groups_list(struct http_req *req)
 	if ((rc = list_query(req, NULL, &pg)) != 0)
 		return rc;
 	rc = groups_list(&pg, &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -86,7 +75,7 @@ api_groups_get(struct http_req *req)
 
 	memset(&e, 0, sizeof(e));
 	rc = groups_get(http_param(req, 0), &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -116,7 +105,7 @@ api_groups_patch(struct http_req *req)
 	rc = groups_update(api_actor(req), http_param(req, 0), display_name,
 	    description, &j, &e);
 	json_free(body);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -151,7 +140,7 @@ api_groups_members(struct http_req *req)
 	if ((rc = list_query(req, NULL, &pg)) != 0)
 		return rc;
 	rc = groups_members(http_param(req, 0), &pg, &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -191,7 +180,7 @@ api_groups_add_members(struct http_req *req)
 	rc = groups_add_members(api_actor(req), http_param(req, 0), ids, n,
 	    &j, &e);
 	json_free(body);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*

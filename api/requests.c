@@ -15,9 +15,8 @@ answer(struct http_req *req, int rc, int status, const struct request *rq,
     struct dom_err *e)
 {
 
-	if (rc != 0)
-		return dom_respond(req, rc, e);
-	return http_json(req, status, requests_admin_json(rq));
+	return dom_answer(req, rc, status, rc == 0 ?
+	    requests_admin_json(rq) : NULL, e);
 }
 
 /*

@@ -11,17 +11,6 @@
 #include "requests.h"
 #include "users.h"
 
-/* Answer an operation: 0 → status with *j, else the error. */
-static int
-answer(struct http_req *req, int rc, int status, struct json *j,
-    struct dom_err *e)
-{
-
-	if (rc != 0)
-		return dom_respond(req, rc, e);
-	return http_json(req, status, j);
-}
-
 /*
  * GET /api/users?status=&q=&limit=&offset=: 200 {"data","total","limit",
  * "offset"}; 400 naming a bad or unknown parameter; 401/403; 503.
@@ -40,7 +29,7 @@ api_users_list(struct http_req *req)
 		return rc;
 	rc = users_list(http_query(req, "status"), http_query(req, "q"), &pg,
 	    &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -91,7 +80,7 @@ api_users_get(struct http_req *req)
 
 	memset(&e, 0, sizeof(e));
 	rc = users_get(http_param(req, 0), &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -119,7 +108,7 @@ api_users_patch(struct http_req *req)
 	rc = users_update(api_actor(req), http_param(req, 0), display_name,
 	    email, &j, &e);
 	json_free(body);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -135,7 +124,7 @@ api_users_deactivate(struct http_req *req)
 
 	memset(&e, 0, sizeof(e));
 	rc = users_deactivate(api_actor(req), http_param(req, 0), &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /* POST /api/users/<id>/activate: 200 the user; 404; 401/403; 503. */
@@ -148,7 +137,7 @@ api_users_activate(struct http_req *req)
 
 	memset(&e, 0, sizeof(e));
 	rc = users_activate(api_actor(req), http_param(req, 0), &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -168,7 +157,7 @@ api_users_groups(struct http_req *req)
 	if ((rc = list_query(req, NULL, &pg)) != 0)
 		return rc;
 	rc = users_groups_list(http_param(req, 0), &pg, &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }
 
 /*
@@ -228,5 +217,5 @@ api_users_certificates(struct http_req *req)
 	f.status = http_query(req, "status");
 	f.user_id = u.id;
 	rc = certs_list(&f, &pg, &j, &e);
-	return answer(req, rc, 200, j, &e);
+	return dom_answer(req, rc, 200, j, &e);
 }

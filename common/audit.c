@@ -130,6 +130,17 @@ entry_json(const struct dbres *r, int row, int col)
 	return j;
 }
 
+/* An exact filter: absent, or text of at most LIST_FILTER_MAX. 0/400. */
+static int
+filter_ok(const char *field, const char *v, struct dom_err *e)
+{
+
+	if (v == NULL || *v == '\0' || valid_text(v, LIST_FILTER_MAX))
+		return 0;
+	return dom_fail(e, 400, field, "A filter has at most %d characters "
+	    "and no control characters.", LIST_FILTER_MAX);
+}
+
 int
 audit_list(const struct audit_filter *f, const struct list_page *pg,
     struct json **out, struct dom_err *e)
@@ -143,18 +154,10 @@ audit_list(const struct audit_filter *f, const struct list_page *pg,
 	if ((status = list_filter("action", f->action, action, &p[1],
 	    e)) != 0)
 		return status;
-	if (f->actor != NULL && *f->actor != '\0' &&
-	    !valid_text(f->actor, LIST_FILTER_MAX))
-		return dom_fail(e, 400, "actor", "A filter has at most %d "
-		    "characters and no control characters.", LIST_FILTER_MAX);
-	if (f->target_type != NULL && *f->target_type != '\0' &&
-	    !valid_text(f->target_type, LIST_FILTER_MAX))
-		return dom_fail(e, 400, "targetType", "A filter has at most %d "
-		    "characters and no control characters.", LIST_FILTER_MAX);
-	if (f->target != NULL && *f->target != '\0' &&
-	    !valid_text(f->target, LIST_FILTER_MAX))
-		return dom_fail(e, 400, "target", "A filter has at most %d "
-		    "characters and no control characters.", LIST_FILTER_MAX);
+	if ((status = filter_ok("actor", f->actor, e)) != 0 ||
+	    (status = filter_ok("targetType", f->target_type, e)) != 0 ||
+	    (status = filter_ok("target", f->target, e)) != 0)
+		return status;
 	p[0] = f->actor != NULL && *f->actor != '\0' ? f->actor : NULL;
 	p[2] = f->target_type != NULL && *f->target_type != '\0' ?
 	    f->target_type : NULL;
@@ -166,4 +169,18 @@ audit_list(const struct audit_filter *f, const struct list_page *pg,
 	*out = list_rows(r, 1, entry_json, pg);
 	db_clear(r);
 	return 0;
+}
+
+void
+audit_changed(struct json *detail, const char *key, const char *from,
+    const char *to)
+{
+	struct json	*c;
+
+	if (from == NULL || to == NULL || strcmp(from, to) == 0)
+		return;
+	c = json_object();
+	json_add_str(c, "from", from);
+	json_add_str(c, "to", to);
+	json_add(detail, key, c);
 }

@@ -60,4 +60,9 @@ int	 audit_write_many(const struct actor *, const char *action,
 int	 audit_list(const struct audit_filter *, const struct list_page *,
 	    struct json **out, struct dom_err *);
 
+/* Add {"from","to"} under key to detail when the two values differ. */
+struct json;
+void	 audit_changed(struct json *detail, const char *key,
+	    const char *from, const char *to);
+
 #endif /* CERTM3_AUDIT_H */

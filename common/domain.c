@@ -51,3 +51,15 @@ dom_respond(struct http_req *req, int status, struct dom_err *e)
 	return http_error_extra(req, status, e->name, extra,
 	    e->message[0] != '\0' ? e->message : NULL);
 }
+
+int
+dom_answer(struct http_req *req, int rc, int status, struct json *j,
+    struct dom_err *e)
+{
+
+	if (rc != 0) {
+		json_free(j);
+		return dom_respond(req, rc, e);
+	}
+	return http_json(req, status, j);
+}

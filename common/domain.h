@@ -30,4 +30,11 @@ int	 dom_db(struct dom_err *);
 /* Answer a failed operation in the SPEC §5 error shape; returns status. */
 int	 dom_respond(struct http_req *, int status, struct dom_err *);
 
+/*
+ * Answer an operation's outcome: rc 0 → status with body j (taken),
+ * else the error. Returns the status sent.
+ */
+int	 dom_answer(struct http_req *, int rc, int status, struct json *j,
+	    struct dom_err *);
+
 #endif /* CERTM3_DOMAIN_H */

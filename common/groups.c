@@ -234,21 +234,6 @@ out:
 	return status;
 }
 
-/* Add {"from","to"} under key to detail when the values differ. */
-static void
-changed(struct json *detail, const char *key, const char *from,
-    const char *to)
-{
-	struct json	*c;
-
-	if (from == NULL || to == NULL || strcmp(from, to) == 0)
-		return;
-	c = json_object();
-	json_add_str(c, "from", from);
-	json_add_str(c, "to", to);
-	json_add(detail, key, c);
-}
-
 int
 groups_update(const struct actor *who, const char *name,
     const char *display_name, const char *description, struct json **out,
@@ -284,8 +269,10 @@ groups_update(const struct actor *who, const char *name,
 		return groups_get(gname, out, e);
 	}
 	detail = json_object();
-	changed(detail, "displayName", db_val(r, 0, 9), db_val(r, 0, 1));
-	changed(detail, "description", db_val(r, 0, 10), db_val(r, 0, 2));
+	audit_changed(detail, "displayName", db_val(r, 0, 9),
+	    db_val(r, 0, 1));
+	audit_changed(detail, "description", db_val(r, 0, 10),
+	    db_val(r, 0, 2));
 	if (audit_write_json(who, "group.update", "group", gname,
 	    detail) == -1 || db_commit() == -1) {
 		status = dom_db(e);

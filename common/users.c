@@ -390,21 +390,6 @@ users_create(const struct actor *who, const char *username,
 	return users_get(u.id, out, e);
 }
 
-/* Add {"from","to"} under key to detail when the values differ. */
-static void
-changed(struct json *detail, const char *key, const char *from,
-    const char *to)
-{
-	struct json	*c;
-
-	if (from == NULL || to == NULL || strcmp(from, to) == 0)
-		return;
-	c = json_object();
-	json_add_str(c, "from", from);
-	json_add_str(c, "to", to);
-	json_add(detail, key, c);
-}
-
 int
 users_update(const struct actor *who, const char *id,
     const char *display_name, const char *email, struct json **out,
@@ -445,8 +430,10 @@ users_update(const struct actor *who, const char *id,
 		return users_get(uuid, out, e);
 	}
 	detail = json_object();
-	changed(detail, "displayName", db_val(r, 0, 9), db_val(r, 0, 2));
-	changed(detail, "email", db_val(r, 0, 10), db_val(r, 0, 3));
+	audit_changed(detail, "displayName", db_val(r, 0, 9),
+	    db_val(r, 0, 2));
+	audit_changed(detail, "email", db_val(r, 0, 10),
+	    db_val(r, 0, 3));
 	if (audit_write_json(who, "user.update", "user", uuid, detail) == -1 ||
 	    db_commit() == -1) {
 		status = dom_db(e);
