@@ -8,6 +8,7 @@ import path from "node:path";
 import {
   test, run, newPage, adminApi, BASE, RUN, CA_PEM, ARTIFACTS, uniqueName,
   enrollInBrowser, sh, psql,
+  resetRateLimits,
 } from "./lib.mjs";
 
 // Printable ASCII with a space and shell-unfriendly characters.
@@ -167,7 +168,7 @@ async function issue(page, { username, profile, keyType, groups }) {
     page.click("#submit"),
   ]);
   assert.equal(dl.suggestedFilename(), `${username}.p12`);
-  const file = path.join(ARTIFACTS, `${username}-${profile}.p12`);
+  const file = path.join(ARTIFACTS, `${username}-${profile}-${Date.now()}.p12`);
   await dl.saveAs(file);
   const ms = Date.now() - started;
   await page.waitForSelector("#done:not([hidden])");
@@ -178,6 +179,9 @@ async function issue(page, { username, profile, keyType, groups }) {
   assert.match(serial, /^[0-9A-Fa-f:]{16,}$/, `serial shown: ${serial}`);
   return { file, ms, serial };
 }
+
+/** Files issued by the tests above, by profile: { file, username, email }. */
+const issued = {};
 
 for (const [profile, keyType] of [["modern", "ec"], ["compatible", "rsa"]]) {
   test(`${profile} (${keyType.toUpperCase()}): /request to ${"<username>"}.p12 with a ticked group; openssl, pk12util, keytool`, async () => {
@@ -205,8 +209,26 @@ for (const [profile, keyType] of [["modern", "ec"], ["compatible", "rsa"]]) {
     assert.deepEqual(rows[0][1].split(",").sort(), ["users", TICKED].sort());
     const fp = sh("openssl", ["x509", "-noout", "-serial"], { input: certPem }).trim().split("=")[1].toLowerCase().replace(/^0+/, "");
     assert.equal(fp, hex, "serial in the file = serial shown");
+    issued[profile] = { file, username, email };
   }, { timeout: 55000 });
 }
+
+test("renewal: the downloaded file as the browser's client certificate, another group ticked", async () => {
+  const prev = issued.modern;
+  assert.ok(prev, "needs the modern test's file");
+  const { page } = await newPage({
+    contextOptions: { clientCertificates: [{ origin: BASE, pfxPath: prev.file, passphrase: PASSWORD }] },
+  });
+  await page.goto("/request/certificate");
+  await page.waitForSelector("#cert-form:not([hidden])");
+  assert.match(await page.locator("#via-note").innerText(), /Renewal/);
+  assert.equal(await page.locator("#f-username").innerText(), prev.username);
+  assert.equal(await page.locator("#f-email").innerText(), prev.email);
+  const { file } = await issue(page, { username: prev.username, profile: "modern", keyType: "ec", groups: [UNTICKED] });
+  const { names } = checkP12(file, { username: prev.username, email: prev.email, keyType: "ec", profile: "modern", groups: ["users", UNTICKED], notGroups: [TICKED] });
+  assert.equal(names.length, 2, `exactly users and ${UNTICKED}: ${names}`);
+  assert.deepEqual(psql("SELECT count(*) FROM certificates WHERE username = :'u' AND status = 'active';", { u: prev.username }), [["2"]]);
+}, { timeout: 50000 });
 
 test("a group left after the page loaded: refused with the group named next to the groups", async () => {
   await makeGroups();
@@ -230,4 +252,5 @@ test("a group left after the page loaded: refused with the group named next to t
   assert.deepEqual(psql("SELECT count(*) FROM certificates WHERE username = :'u';", { u: username }), [["0"]]);
 }, { timeout: 40000 });
 
+resetRateLimits();
 await run();

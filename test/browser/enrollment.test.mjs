@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import {
   test, run, newPage, api, BASE, uniqueName, waitForMail, enrollByApi,
   clearValidationBackoff, tabTo, assertNoHorizontalScroll, enrollInBrowser,
+  resetRateLimits,
 } from "./lib.mjs";
 
 const status = (page) => page.locator("#username-status").innerText();
@@ -227,4 +228,5 @@ test("enrollInBrowser helper reaches the certificate page", async () => {
   assert.equal(await page.locator("#f-username").innerText(), username);
 });
 
+resetRateLimits();
 await run();

@@ -326,6 +326,15 @@ export function clearValidationBackoff() {
   psql("DELETE FROM rate_limits WHERE key LIKE 'val:%';");
 }
 
+/**
+ * Forget every rate-limit counter and backoff (call at the start of a test
+ * file: earlier integration tests may leave limits reached for 127.0.0.1;
+ * tests on the stack run one at a time, RESOURCE_LOCK stack).
+ */
+export function resetRateLimits() {
+  psql("DELETE FROM rate_limits;");
+}
+
 /** Press Tab until the element with this id has focus; returns the ids passed. */
 export async function tabTo(page, id, { max = 40 } = {}) {
   const seen = [];
