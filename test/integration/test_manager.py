@@ -707,6 +707,10 @@ class Escaping(Manager):
                                 "name = '%s'" % g["name"]),
                          [[PAYLOAD + " 2"]])
         self.assertEscaped(self.assertPage(page(path)), "edited group")
+        # The audit row of the edit carries the texts in its detail.
+        text = self.assertPage(page("/manager/audit?action=group.update&"
+                                    "target=" + g["name"]))
+        self.assertEscaped(text, "audit detail")
         # The ?done= parameter is never echoed.
         text = self.assertPage(page("/manager/users?q=nobody-at-all&done="
                                     + q))
