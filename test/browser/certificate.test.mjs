@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import {
   test, run, newPage, adminApi, BASE, RUN, CA_PEM, ARTIFACTS, uniqueName,
-  enrollInBrowser, sh, psql,
+  enrollInBrowser, sh, psql, assertNoHorizontalScroll,
   resetRateLimits,
 } from "./lib.mjs";
 
@@ -217,6 +217,8 @@ test("renewal: the downloaded file as the browser's client certificate, another 
   const prev = issued.modern;
   assert.ok(prev, "needs the modern test's file");
   const { page } = await newPage({
+    width: 360,
+    height: 740,
     contextOptions: { clientCertificates: [{ origin: BASE, pfxPath: prev.file, passphrase: PASSWORD }] },
   });
   await page.goto("/request/certificate");
@@ -224,7 +226,10 @@ test("renewal: the downloaded file as the browser's client certificate, another 
   assert.match(await page.locator("#via-note").innerText(), /Renewal/);
   assert.equal(await page.locator("#f-username").innerText(), prev.username);
   assert.equal(await page.locator("#f-email").innerText(), prev.email);
+  await assertNoHorizontalScroll(page, 360);
   const { file } = await issue(page, { username: prev.username, profile: "modern", keyType: "ec", groups: [UNTICKED] });
+  await assertNoHorizontalScroll(page, 360); // the result, with its long serial number
+  if (process.env.CERTM3_BROWSER_SHOTS) await page.screenshot({ path: path.join(ARTIFACTS, "renewal-done-360.png"), fullPage: true });
   const { names } = checkP12(file, { username: prev.username, email: prev.email, keyType: "ec", profile: "modern", groups: ["users", UNTICKED], notGroups: [TICKED] });
   assert.equal(names.length, 2, `exactly users and ${UNTICKED}: ${names}`);
   assert.deepEqual(psql("SELECT count(*) FROM certificates WHERE username = :'u' AND status = 'active';", { u: prev.username }), [["2"]]);
@@ -248,6 +253,8 @@ test("a group left after the page loaded: refused with the group named next to t
   assert.match(await page.locator("#groups-error").innerText(), new RegExp(TICKED));
   assert.ok(await page.locator("#form-error").isVisible());
   assert.ok(await page.locator("#cert-form").isVisible(), "still on the form");
+  await assertNoHorizontalScroll(page, 360);
+  if (process.env.CERTM3_BROWSER_SHOTS) await page.screenshot({ path: path.join(ARTIFACTS, "group-left-360.png"), fullPage: true });
   assert.equal(await page.inputValue("#password"), PASSWORD, "password kept for another try");
   assert.deepEqual(psql("SELECT count(*) FROM certificates WHERE username = :'u';", { u: username }), [["0"]]);
 }, { timeout: 40000 });

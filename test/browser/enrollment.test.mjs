@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import {
   test, run, newPage, api, BASE, uniqueName, waitForMail, enrollByApi,
   clearValidationBackoff, tabTo, assertNoHorizontalScroll, enrollInBrowser,
-  resetRateLimits,
+  resetRateLimits, psql,
 } from "./lib.mjs";
 
 const status = (page) => page.locator("#username-status").innerText();
@@ -187,7 +187,7 @@ test("used code: the link and the pasted code both show a plain error", async ()
   clearValidationBackoff();
 });
 
-test("/request/<username> pre-fills; /request/<id> shows the request and re-sends; the old code dies", async () => {
+test("/request/<username> pre-fills; /request/<id> shows the request and re-sends, the old code dies; /request/<user id> leads on", async () => {
   const { page } = await newPage();
   const free = uniqueName("pre");
   await page.goto(`/request/${free.toUpperCase()}`);
@@ -218,6 +218,15 @@ test("/request/<username> pre-fills; /request/<id> shows the request and re-send
   await page.waitForURL(`${BASE}/request/certificate`);
   await page.waitForSelector("#cert-form:not([hidden])");
   assert.equal(await page.locator("#f-username").innerText(), name);
+
+  // /request/<user id> (no such request): on to the certificate page, for renewal.
+  const ids = psql("SELECT id FROM users WHERE username = :'u';", { u: name });
+  assert.equal(ids.length, 1);
+  const fresh = await newPage();
+  await fresh.page.goto(`/request/${ids[0][0]}`);
+  await fresh.page.waitForURL(`${BASE}/request/certificate`);
+  await fresh.page.waitForSelector("#problem:not([hidden])");
+  assert.match(await fresh.page.locator("#problem-title").innerText(), /not signed in/);
 });
 
 // enrollInBrowser() is the walk the certificate test builds on: keep it honest here too.
