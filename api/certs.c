@@ -9,7 +9,7 @@
 #include "list.h"
 
 /*
- * GET /api/certificates?status=&userId=&username=&limit=&offset=: newest
+ * GET /api/certificates?status=&userId=&username=&expiresBefore=&limit=&offset=: newest
  * first, {"data","total","limit","offset"}. 200; 400 naming a bad or
  * unknown parameter; 401/403; 503.
  */
@@ -17,7 +17,7 @@ int
 api_certs_list(struct http_req *req)
 {
 	static const char *const filters[] = { "status", "userId",
-	    "username", NULL };
+	    "username", "expiresBefore", NULL };
 	struct certs_filter	 f;
 	struct list_page	 pg;
 	struct dom_err		 e;
@@ -31,6 +31,7 @@ api_certs_list(struct http_req *req)
 	f.status = http_query(req, "status");
 	f.user_id = http_query(req, "userId");
 	f.username = http_query(req, "username");
+	f.expires_before = http_query(req, "expiresBefore");
 	if ((rc = certs_list(&f, &pg, &j, &e)) != 0)
 		return dom_respond(req, rc, &e);
 	return http_json(req, 200, j);

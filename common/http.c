@@ -601,6 +601,21 @@ parse_uri(struct http_req *req)
 	return 0;
 }
 
+/*
+ * An error found before any handler ran: the app's own error body when it
+ * has one (pages), else the JSON error with message. Returns status.
+ */
+static int
+early_error(const struct http_app *app, struct http_req *req, int status,
+    const char *message)
+{
+
+	if (app->error_body != NULL)
+		return status;
+	return http_error(req, status, NULL, "%s", message != NULL ?
+	    message : "");
+}
+
 void
 http_dispatch(const struct http_app *app, struct http_req *req,
     long content_length)
@@ -617,7 +632,7 @@ http_dispatch(const struct http_app *app, struct http_req *req,
 		goto out;
 	}
 	if (parse_uri(req) == -1) {
-		status = http_error(req, 400, NULL, "Malformed request URI.");
+		status = early_error(app, req, 400, "Malformed request URI.");
 		goto out;
 	}
 	allow[0] = '\0';
@@ -647,14 +662,16 @@ http_dispatch(const struct http_app *app, struct http_req *req,
 	}
 	(void)http_route_match(req, req->route->pattern, req->path);
 	if (req->body_len > 0 && !type_ok(req, app->body_type)) {
-		status = http_error(req, 415, NULL,
-		    "The request body must be %s.", app->body_type);
+		status = early_error(app, req, 415, app->body_type ==
+		    NULL ? NULL : strcmp(app->body_type, "application/json") ==
+		    0 ? "The request body must be application/json." :
+		    "The request body must be a form.");
 		goto out;
 	}
 	if (req->body_len > 0 && strcmp(app->body_type,
 	    "application/x-www-form-urlencoded") == 0 &&
 	    http_parse_form(req) != 0) {
-		status = http_error(req, 400, NULL, "Malformed form body.");
+		status = early_error(app, req, 400, "Malformed form body.");
 		goto out;
 	}
 	if (req->route->auth != 0 && app->authorize != NULL &&

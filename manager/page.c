@@ -127,6 +127,10 @@ mgr_error_page(struct http_req *req, int status)
 	case 413:
 		text = "The form sent too much data.";
 		break;
+	case 415:
+		text = "The console's forms send form data; this request "
+		    "sent something else.";
+		break;
 	case 503:
 		text = "The database is unavailable. Try again in a moment.";
 		break;

@@ -291,6 +291,17 @@ class CertificatesApi(t.StackTest):
                 err = self.assertError(t.admin_call(
                     "GET", "/api/certificates?" + q), 400)
                 self.assertEqual(err["field"], field)
+        # Expiring before: the issued ones end in a year, not in a day.
+        r = t.admin_call("GET", "/api/certificates?userId=%s&expiresBefore="
+                         "2099-01-01T00:00:00Z" % self.p["id"])
+        self.assertEqual(r.json["total"], total)
+        r = t.admin_call("GET", "/api/certificates?userId=%s&expiresBefore="
+                         "2000-01-01T00:00:00Z" % self.p["id"])
+        self.assertEqual(r.json["total"], 0)
+        for bad in ("tomorrow", "2030-02-31T00:00:00Z"):
+            err = self.assertError(t.admin_call(
+                "GET", "/api/certificates?expiresBefore=" + bad), 400)
+            self.assertEqual(err["field"], "expiresBefore")
         # A user's certificates through /api/users.
         r = t.admin_call("GET", "/api/users/%s/certificates" % self.p["id"])
         self.assertEqual(r.json["total"], total)

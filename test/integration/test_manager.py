@@ -202,6 +202,13 @@ class Pages(Manager):
         self.assertIn("GET", r.header("allow"))
         # GET of a POST-only address changes nothing: 405.
         self.assertEqual(page("/manager/tokens/x/revoke").status, 405)
+        # Bodies refused before any handler are pages too.
+        r = t.call("POST", "/manager/groups", raw=b'{"name":"x"}',
+                   ctype="application/json", cert=ADMIN[0], key=ADMIN[1])
+        self.assertPage(r, 415)
+        r = t.call("POST", "/manager/groups", raw=b"name=%zz",
+                   ctype=FORM, cert=ADMIN[0], key=ADMIN[1])
+        self.assertPage(r, 400)
 
     def test_pagination_keeps_filters(self):
         m = t.uniq("pg")
