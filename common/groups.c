@@ -336,24 +336,12 @@ groups_members(const char *name, const struct list_page *pg,
     struct json **out, struct dom_err *e)
 {
 	char		 gname[USERNAME_MAX + 1];
-	const char	*p[3];
-	struct dbres	*r;
 
 	*out = NULL;
 	if (!valid_group_name(name, gname))
 		return dom_fail(e, 404, NULL, "No such group.");
-	p[0] = gname;
-	p[1] = pg->limit_s;
-	p[2] = pg->offset_s;
-	if ((r = db_exec(&groups_stmts[GROUPS_MEMBERS], p)) == NULL)
-		return dom_db(e);
-	if (!db_bool(r, 0, 1)) {
-		db_clear(r);
-		return dom_fail(e, 404, NULL, "No such group.");
-	}
-	*out = list_rows(r, 2, member_json, pg);
-	db_clear(r);
-	return 0;
+	return list_owned(&groups_stmts[GROUPS_MEMBERS], gname, pg,
+	    member_json, "No such group.", out, e);
 }
 
 /*

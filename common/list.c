@@ -125,6 +125,29 @@ list_rows(const struct dbres *r, int col, list_render render,
 	return list_json(data, db_int(r, 0, 0), pg);
 }
 
+int
+list_owned(const struct db_stmt *stmt, const char *key,
+    const struct list_page *pg, list_render render, const char *absent,
+    struct json **out, struct dom_err *e)
+{
+	const char	*p[3];
+	struct dbres	*r;
+
+	*out = NULL;
+	p[0] = key;
+	p[1] = pg->limit_s;
+	p[2] = pg->offset_s;
+	if ((r = db_exec(stmt, p)) == NULL)
+		return dom_db(e);
+	if (!db_bool(r, 0, 1)) {
+		db_clear(r);
+		return dom_fail(e, 404, NULL, "%s", absent);
+	}
+	*out = list_rows(r, 2, render, pg);
+	db_clear(r);
+	return 0;
+}
+
 struct json *
 list_row_json(const struct dbres *r, int row, int col,
     const char *const *keys)

@@ -69,6 +69,16 @@ struct json *list_rows(const struct dbres *, int col, list_render,
 	    const struct list_page *);
 
 /*
+ * A list that belongs to one owner (a group's members, a user's groups):
+ * stmt takes (key, limit, offset) and yields total, whether the owner
+ * exists, then the page columns. 0 with *out, 404 with the message absent
+ * when the owner does not exist, 500/503.
+ */
+int	 list_owned(const struct db_stmt *stmt, const char *key,
+	    const struct list_page *, list_render, const char *absent,
+	    struct json **out, struct dom_err *);
+
+/*
  * Columns col, col+1, … of row as an object with the NULL-terminated
  * keys: a key starting with '#' is a number, '?' a boolean (the mark is
  * not part of the name), any other a string; SQL NULL is null.

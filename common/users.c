@@ -528,22 +528,10 @@ users_groups_list(const char *id, const struct list_page *pg,
     struct json **out, struct dom_err *e)
 {
 	char		 uuid[UUID_LEN + 1];
-	const char	*p[3];
-	struct dbres	*r;
 
 	*out = NULL;
 	if (!valid_uuid(id, uuid))
 		return dom_fail(e, 404, NULL, "No such user.");
-	p[0] = uuid;
-	p[1] = pg->limit_s;
-	p[2] = pg->offset_s;
-	if ((r = db_exec(&users_stmts[USERS_GROUP_LIST], p)) == NULL)
-		return dom_db(e);
-	if (!db_bool(r, 0, 1)) {
-		db_clear(r);
-		return dom_fail(e, 404, NULL, "No such user.");
-	}
-	*out = list_rows(r, 2, membership_json, pg);
-	db_clear(r);
-	return 0;
+	return list_owned(&users_stmts[USERS_GROUP_LIST], uuid, pg,
+	    membership_json, "No such user.", out, e);
 }

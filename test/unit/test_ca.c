@@ -1137,8 +1137,7 @@ test_csr_malformed(void **state)
 	/* The first PEM block decides. */
 	both = malloc(strlen(cert) + len + 1);
 	assert_non_null(both);
-	strcpy(both, cert);
-	strcat(both, pem);
+	snprintf(both, strlen(cert) + len + 1, "%s%s", cert, pem);
 	assert_int_equal(ca_csr_parse(both, strlen(both), &csr),
 	    CA_CSR_MALFORMED);
 	free(both);

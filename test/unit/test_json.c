@@ -1,6 +1,7 @@
 /*
  * Unit tests of common/json: size, depth and UTF-8 limits, typed getters.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,9 +32,7 @@ limits(void **state)
 	deep[32] = '\0';
 	assert_non_null(j = parse(deep, err));
 	json_free(j);
-	memmove(deep + 1, deep, 33);
-	deep[0] = '[';
-	strcat(deep, "]");
+	snprintf(deep, sizeof(deep), "[%.32s]", "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]");
 	assert_null(parse(deep, err));
 	assert_string_equal(err, "nested too deeply");
 	/* Brackets inside strings do not count. */
