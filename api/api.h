@@ -35,11 +35,13 @@ const struct actor *api_actor(const struct http_req *);
 int	 api_body_known(struct http_req *, const struct json *body,
 	    const char *const *known);
 /*
- * An optional string member: 0 with *out (NULL when absent), or 400
- * naming it (body written) when it is null or not a string.
+ * The JSON object body of a request whose members are optional strings
+ * named in the NULL-terminated names: values[i] is names[i]'s value or
+ * NULL. Returns the body (json_free it once values are used), or NULL
+ * with *status 400 after writing the error that names the bad member.
  */
-int	 api_body_str(struct http_req *, const struct json *body,
-	    const char *key, const char **out);
+struct json *api_body(struct http_req *, const char *const *names,
+	    const char **values, int *status);
 
 /* users.c */
 int	 api_users_list(struct http_req *);

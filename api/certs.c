@@ -88,13 +88,8 @@ api_certs_revoke(struct http_req *req)
 	memset(&e, 0, sizeof(e));
 	/* An empty body is no reason given. */
 	if (req->body_len > 0) {
-		if ((body = http_json_body(req)) == NULL)
-			return 400;
-		if ((rc = api_body_known(req, body, known)) != 0 ||
-		    (rc = api_body_str(req, body, "reason", &reason)) != 0) {
-			json_free(body);
+		if ((body = api_body(req, known, &reason, &rc)) == NULL)
 			return rc;
-		}
 	}
 	rc = certs_revoke(api_actor(req), http_param(req, 0), reason, &j, &e);
 	json_free(body);

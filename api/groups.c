@@ -35,26 +35,18 @@ api_groups_list(struct http_req *req)
 int
 api_groups_create(struct http_req *req)
 {
-	static const char *const known[] = { "name", "displayName",
+	static const char *const names[] = { "name", "displayName",
 	    "description", NULL };
 	struct dom_err	 e;
 	struct json	*body, *j = NULL;
-	const char	*name, *display_name, *description;
+	const char	*v[3], *name;
 	char		 loc[64];
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = http_json_body(req)) == NULL)
-		return 400;
-	if ((rc = api_body_known(req, body, known)) != 0 ||
-	    (rc = api_body_str(req, body, "name", &name)) != 0 ||
-	    (rc = api_body_str(req, body, "displayName", &display_name)) != 0 ||
-	    (rc = api_body_str(req, body, "description", &description)) != 0) {
-		json_free(body);
+	if ((body = api_body(req, names, v, &rc)) == NULL)
 		return rc;
-	}
-	rc = groups_create(api_actor(req), name, display_name, description,
-	    &j, &e);
+	rc = groups_create(api_actor(req), v[0], v[1], v[2], &j, &e);
 	json_free(body);
 	if (rc != 0)
 		return dom_respond(req, rc, &e);
@@ -86,24 +78,18 @@ api_groups_get(struct http_req *req)
 int
 api_groups_patch(struct http_req *req)
 {
-	static const char *const known[] = { "displayName", "description",
+	static const char *const names[] = { "displayName", "description",
 	    NULL };
 	struct dom_err	 e;
 	struct json	*body, *j = NULL;
-	const char	*display_name, *description;
+	const char	*v[2];
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = http_json_body(req)) == NULL)
-		return 400;
-	if ((rc = api_body_known(req, body, known)) != 0 ||
-	    (rc = api_body_str(req, body, "displayName", &display_name)) != 0 ||
-	    (rc = api_body_str(req, body, "description", &description)) != 0) {
-		json_free(body);
+	if ((body = api_body(req, names, v, &rc)) == NULL)
 		return rc;
-	}
-	rc = groups_update(api_actor(req), http_param(req, 0), display_name,
-	    description, &j, &e);
+	rc = groups_update(api_actor(req), http_param(req, 0), v[0], v[1], &j,
+	    &e);
 	json_free(body);
 	return dom_answer(req, rc, 200, j, &e);
 }

@@ -53,27 +53,19 @@ api_requests_list(struct http_req *req)
 int
 api_requests_create(struct http_req *req)
 {
-	static const char *const known[] = { "username", "displayName",
+	static const char *const names[] = { "username", "displayName",
 	    "email", NULL };
 	struct dom_err	 e;
 	struct request	 rq;
 	struct json	*body;
-	const char	*username, *display_name, *email;
+	const char	*v[3];
 	char		 loc[64];
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = http_json_body(req)) == NULL)
-		return 400;
-	if ((rc = api_body_known(req, body, known)) != 0 ||
-	    (rc = api_body_str(req, body, "username", &username)) != 0 ||
-	    (rc = api_body_str(req, body, "displayName", &display_name)) != 0 ||
-	    (rc = api_body_str(req, body, "email", &email)) != 0) {
-		json_free(body);
+	if ((body = api_body(req, names, v, &rc)) == NULL)
 		return rc;
-	}
-	rc = requests_create(api_actor(req), username, display_name, email,
-	    &rq, &e);
+	rc = requests_create(api_actor(req), v[0], v[1], v[2], &rq, &e);
 	json_free(body);
 	if (rc == 0) {
 		snprintf(loc, sizeof(loc), "/api/requests/%s", rq.id);
@@ -104,7 +96,7 @@ api_requests_get(struct http_req *req)
 int
 api_requests_validate(struct http_req *req)
 {
-	static const char *const known[] = { "challenge", NULL };
+	static const char *const names[] = { "challenge", NULL };
 	struct dom_err		 e;
 	struct validation	 v;
 	struct json		*body, *j;
@@ -112,13 +104,8 @@ api_requests_validate(struct http_req *req)
 	int			 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = http_json_body(req)) == NULL)
-		return 400;
-	if ((rc = api_body_known(req, body, known)) != 0 ||
-	    (rc = api_body_str(req, body, "challenge", &challenge)) != 0) {
-		json_free(body);
+	if ((body = api_body(req, names, &challenge, &rc)) == NULL)
 		return rc;
-	}
 	if (challenge == NULL) {
 		json_free(body);
 		return http_error_field(req, "challenge", "The challenge "

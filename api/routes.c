@@ -111,7 +111,11 @@ api_body_known(struct http_req *req, const struct json *body,
 	    "Unknown member.");
 }
 
-int
+/*
+ * An optional string member: 0 with *out (NULL when absent), or 400
+ * naming it (body written) when it is null or not a string.
+ */
+static int
 api_body_str(struct http_req *req, const struct json *body,
     const char *key, const char **out)
 {
@@ -122,4 +126,27 @@ api_body_str(struct http_req *req, const struct json *body,
 	if (json_get_str(body, key, out) == 1)
 		return 0;
 	return http_error_field(req, key, "This member must be a string.");
+}
+
+struct json *
+api_body(struct http_req *req, const char *const *names,
+    const char **values, int *status)
+{
+	struct json	*body;
+	size_t		 i;
+
+	if ((body = http_json_body(req)) == NULL) {
+		*status = 400;
+		return NULL;
+	}
+	if ((*status = api_body_known(req, body, names)) != 0)
+		goto bad;
+	for (i = 0; names[i] != NULL; i++)
+		if ((*status = api_body_str(req, body, names[i],
+		    &values[i])) != 0)
+			goto bad;
+	return body;
+bad:
+	json_free(body);
+	return NULL;
 }

@@ -44,20 +44,16 @@ api_tokens_create(struct http_req *req)
 	const struct principal	*p = req->principal;
 	struct dom_err		 e;
 	struct json		*body, *j = NULL;
-	const char		*name, *user_id, *expires_at, *id;
+	const char		*v[3], *name, *user_id, *expires_at, *id;
 	char			 secret[TOKEN_LEN + 1], loc[64];
 	int			 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = http_json_body(req)) == NULL)
-		return 400;
-	if ((rc = api_body_known(req, body, known)) != 0 ||
-	    (rc = api_body_str(req, body, "name", &name)) != 0 ||
-	    (rc = api_body_str(req, body, "userId", &user_id)) != 0 ||
-	    (rc = api_body_str(req, body, "expiresAt", &expires_at)) != 0) {
-		json_free(body);
+	if ((body = api_body(req, known, v, &rc)) == NULL)
 		return rc;
-	}
+	name = v[0];
+	user_id = v[1];
+	expires_at = v[2];
 	if (name == NULL) {
 		json_free(body);
 		return http_error_field(req, "name", "This field is "

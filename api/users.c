@@ -40,31 +40,23 @@ api_users_list(struct http_req *req)
 int
 api_users_create(struct http_req *req)
 {
-	static const char *const known[] = { "username", "displayName",
+	static const char *const names[] = { "username", "displayName",
 	    "email", NULL };
 	struct dom_err	 e;
 	struct json	*body, *j = NULL;
-	const char	*username, *display_name, *email;
+	const char	*v[3], *id;
 	char		 loc[64];
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = http_json_body(req)) == NULL)
-		return 400;
-	if ((rc = api_body_known(req, body, known)) != 0 ||
-	    (rc = api_body_str(req, body, "username", &username)) != 0 ||
-	    (rc = api_body_str(req, body, "displayName", &display_name)) != 0 ||
-	    (rc = api_body_str(req, body, "email", &email)) != 0) {
-		json_free(body);
+	if ((body = api_body(req, names, v, &rc)) == NULL)
 		return rc;
-	}
-	rc = users_create(api_actor(req), username, display_name, email, &j,
-	    &e);
+	rc = users_create(api_actor(req), v[0], v[1], v[2], &j, &e);
 	json_free(body);
 	if (rc != 0)
 		return dom_respond(req, rc, &e);
-	if (json_get_str(j, "id", &username) == 1) {
-		snprintf(loc, sizeof(loc), "/api/users/%s", username);
+	if (json_get_str(j, "id", &id) == 1) {
+		snprintf(loc, sizeof(loc), "/api/users/%s", id);
 		http_header(req, "Location", loc);
 	}
 	return http_json(req, 201, j);
@@ -90,23 +82,17 @@ api_users_get(struct http_req *req)
 int
 api_users_patch(struct http_req *req)
 {
-	static const char *const known[] = { "displayName", "email", NULL };
+	static const char *const names[] = { "displayName", "email", NULL };
 	struct dom_err	 e;
 	struct json	*body, *j = NULL;
-	const char	*display_name, *email;
+	const char	*v[2];
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = http_json_body(req)) == NULL)
-		return 400;
-	if ((rc = api_body_known(req, body, known)) != 0 ||
-	    (rc = api_body_str(req, body, "displayName", &display_name)) != 0 ||
-	    (rc = api_body_str(req, body, "email", &email)) != 0) {
-		json_free(body);
+	if ((body = api_body(req, names, v, &rc)) == NULL)
 		return rc;
-	}
-	rc = users_update(api_actor(req), http_param(req, 0), display_name,
-	    email, &j, &e);
+	rc = users_update(api_actor(req), http_param(req, 0), v[0], v[1], &j,
+	    &e);
 	json_free(body);
 	return dom_answer(req, rc, 200, j, &e);
 }
