@@ -28,20 +28,6 @@ extern const size_t api_openapi_json_len;
 /* Shared helpers of the handlers (routes.c). */
 /* The authenticated caller as an audit actor (set by authorize). */
 const struct actor *api_actor(const struct http_req *);
-/*
- * Check a JSON body's members against the NULL-terminated known names:
- * 0, or 400 naming the first unknown member (body written).
- */
-int	 api_body_known(struct http_req *, const struct json *body,
-	    const char *const *known);
-/*
- * The JSON object body of a request whose members are optional strings
- * named in the NULL-terminated names: values[i] is names[i]'s value or
- * NULL. Returns the body (json_free it once values are used), or NULL
- * with *status 400 after writing the error that names the bad member.
- */
-struct json *api_body(struct http_req *, const char *const *names,
-	    const char **values, int *status);
 
 /* users.c */
 int	 api_users_list(struct http_req *);

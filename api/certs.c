@@ -88,7 +88,7 @@ api_certs_revoke(struct http_req *req)
 	memset(&e, 0, sizeof(e));
 	/* An empty body is no reason given. */
 	if (req->body_len > 0) {
-		if ((body = api_body(req, known, &reason, &rc)) == NULL)
+		if ((body = http_json_fields(req, known, &reason, &rc)) == NULL)
 			return rc;
 	}
 	rc = certs_revoke(api_actor(req), http_param(req, 0), reason, &j, &e);

@@ -44,7 +44,7 @@ api_groups_create(struct http_req *req)
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = api_body(req, names, v, &rc)) == NULL)
+	if ((body = http_json_fields(req, names, v, &rc)) == NULL)
 		return rc;
 	rc = groups_create(api_actor(req), v[0], v[1], v[2], &j, &e);
 	json_free(body);
@@ -86,7 +86,7 @@ api_groups_patch(struct http_req *req)
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = api_body(req, names, v, &rc)) == NULL)
+	if ((body = http_json_fields(req, names, v, &rc)) == NULL)
 		return rc;
 	rc = groups_update(api_actor(req), http_param(req, 0), v[0], v[1], &j,
 	    &e);
@@ -137,20 +137,16 @@ api_groups_members(struct http_req *req)
 int
 api_groups_add_members(struct http_req *req)
 {
-	static const char *const known[] = { "userIds", NULL };
-	const char	*ids[GROUPS_ADD_MAX];
+	static const char *const names[] = { "*userIds", NULL };
+	const char	*ids[GROUPS_ADD_MAX], *unused;
 	struct dom_err	 e;
 	struct json	*body, *arr, *j = NULL;
 	size_t		 i, n;
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = http_json_body(req)) == NULL)
-		return 400;
-	if ((rc = api_body_known(req, body, known)) != 0) {
-		json_free(body);
+	if ((body = http_json_fields(req, names, &unused, &rc)) == NULL)
 		return rc;
-	}
 	if (json_get_array(body, "userIds", &arr) != 1 ||
 	    (n = json_array_len(arr)) == 0 || n > GROUPS_ADD_MAX) {
 		json_free(body);

@@ -63,7 +63,7 @@ api_requests_create(struct http_req *req)
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = api_body(req, names, v, &rc)) == NULL)
+	if ((body = http_json_fields(req, names, v, &rc)) == NULL)
 		return rc;
 	rc = requests_create(api_actor(req), v[0], v[1], v[2], &rq, &e);
 	json_free(body);
@@ -104,7 +104,7 @@ api_requests_validate(struct http_req *req)
 	int			 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = api_body(req, names, &challenge, &rc)) == NULL)
+	if ((body = http_json_fields(req, names, &challenge, &rc)) == NULL)
 		return rc;
 	if (challenge == NULL) {
 		json_free(body);

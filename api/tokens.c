@@ -49,7 +49,7 @@ api_tokens_create(struct http_req *req)
 	int			 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = api_body(req, known, v, &rc)) == NULL)
+	if ((body = http_json_fields(req, known, v, &rc)) == NULL)
 		return rc;
 	name = v[0];
 	user_id = v[1];

@@ -49,7 +49,7 @@ api_users_create(struct http_req *req)
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = api_body(req, names, v, &rc)) == NULL)
+	if ((body = http_json_fields(req, names, v, &rc)) == NULL)
 		return rc;
 	rc = users_create(api_actor(req), v[0], v[1], v[2], &j, &e);
 	json_free(body);
@@ -89,7 +89,7 @@ api_users_patch(struct http_req *req)
 	int		 rc;
 
 	memset(&e, 0, sizeof(e));
-	if ((body = api_body(req, names, v, &rc)) == NULL)
+	if ((body = http_json_fields(req, names, v, &rc)) == NULL)
 		return rc;
 	rc = users_update(api_actor(req), http_param(req, 0), v[0], v[1], &j,
 	    &e);

@@ -458,6 +458,46 @@ http_json_body(struct http_req *req)
 	return j;
 }
 
+struct json *
+http_json_fields(struct http_req *req, const char *const *names,
+    const char **values, int *status)
+{
+	struct json	*body, *m;
+	const char	*name;
+	size_t		 i;
+
+	if ((body = http_json_body(req)) == NULL) {
+		*status = 400;
+		return NULL;
+	}
+	*status = 0;
+	for (m = json_first(body); m != NULL; m = json_next(m)) {
+		for (i = 0; (name = names[i]) != NULL; i++)
+			if (strcmp(name + (name[0] == '*'),
+			    json_key(m)) == 0)
+				break;
+		if (name == NULL) {
+			/* Name it when it is short enough to be a name. */
+			*status = http_error_field(req,
+			    strlen(json_key(m)) <= HTTP_MAX_KEY ?
+			    json_key(m) : "body", "Unknown member.");
+			break;
+		}
+	}
+	for (i = 0; *status == 0 && (name = names[i]) != NULL; i++) {
+		values[i] = NULL;
+		/* Present means a string: null is not "absent". */
+		if (name[0] != '*' && json_get(body, name) != NULL &&
+		    json_get_str(body, name, &values[i]) != 1)
+			*status = http_error_field(req, name,
+			    "This member must be a string.");
+	}
+	if (*status == 0)
+		return body;
+	json_free(body);
+	return NULL;
+}
+
 /*
  * Match "/api/users/<id>" against a decoded path. Segments are compared
  * after splitting the raw path, so an encoded slash stays in its segment.

@@ -117,6 +117,17 @@ int	 http_parse_form(struct http_req *);
  * is missing or malformed; the caller returns 400.
  */
 struct json *http_json_body(struct http_req *);
+/*
+ * The JSON object body of a request whose members must be among the
+ * NULL-terminated names; values[i] gets names[i]'s string value or NULL
+ * when absent (only strings are read: a member of another type is
+ * refused unless its name starts with '*', meaning "any type, read by the
+ * caller", whose value slot stays NULL). Returns the body (json_free it
+ * once values are used), or NULL with *status 400 after writing the error,
+ * which names the bad member.
+ */
+struct json *http_json_fields(struct http_req *, const char *const *names,
+	    const char **values, int *status);
 /* Parse a query integer in [min, max], with a default when absent. */
 int	 http_query_long(struct http_req *, const char *key, long def,
 	    long min, long max, long *out);

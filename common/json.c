@@ -250,26 +250,25 @@ json_str(const struct json *j)
 	return C(j)->valuestring;
 }
 
-int
-json_keys_known(const struct json *obj, const char *const *known,
-    const char **bad)
+struct json *
+json_first(const struct json *j)
 {
-	const cJSON	*m;
-	size_t		 i;
 
-	*bad = NULL;
-	if (!json_is_object(obj))
-		return 0;
-	cJSON_ArrayForEach(m, C(obj)) {
-		for (i = 0; known[i] != NULL; i++)
-			if (strcmp(known[i], m->string) == 0)
-				break;
-		if (known[i] == NULL) {
-			*bad = m->string;
-			return 0;
-		}
-	}
-	return 1;
+	return j != NULL ? J(C(j)->child) : NULL;
+}
+
+struct json *
+json_next(const struct json *j)
+{
+
+	return j != NULL ? J(C(j)->next) : NULL;
+}
+
+const char *
+json_key(const struct json *j)
+{
+
+	return j != NULL && C(j)->string != NULL ? C(j)->string : "";
 }
 
 struct json *

@@ -38,9 +38,11 @@ size_t		 json_array_len(const struct json *);
 struct json	*json_array_at(const struct json *, size_t i);
 /* The string value of a node, or NULL if it is not a string. */
 const char	*json_str(const struct json *);
-/* Is each key of obj in the NULL-terminated list? 1, or 0 with *bad. */
-int		 json_keys_known(const struct json *obj,
-		    const char *const *known, const char **bad);
+/* Iterate an object's members (or an array's items); NULL at the end. */
+struct json	*json_first(const struct json *);
+struct json	*json_next(const struct json *);
+/* A member's name, or "" for an array item. */
+const char	*json_key(const struct json *);
 
 /* Building. Add functions take ownership of child nodes; NULL-safe. */
 struct json	*json_object(void);

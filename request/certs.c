@@ -64,12 +64,12 @@ cert_crl_pem(struct http_req *req)
 int
 cert_submit(struct http_req *req)
 {
-	static const char *const known[] = { "csr", "groups", NULL };
+	static const char *const names[] = { "csr", "*groups", NULL };
 	const struct request_principal	*p = req->principal;
 	struct actor			 self = { NULL, req->remote_addr };
 	struct dom_err			 e;
 	struct json			*body = NULL, *groups = NULL, *j = NULL;
-	const char			*csr = NULL, *bad;
+	const char			*csr = NULL, *v[2];
 	char				 count_key[64], fail_key[64];
 	long				 wait = 0;
 	int				 rc;
@@ -83,16 +83,9 @@ cert_submit(struct http_req *req)
 		return rc == 429 ? http_error_retry(req, wait) :
 		    http_error(req, rc, NULL, "%s", rc == 503 ? "The "
 		    "database is unavailable; try again shortly." : "");
-	if ((body = http_json_body(req)) == NULL) {
-		rc = 400;
+	if ((body = http_json_fields(req, names, v, &rc)) == NULL)
 		goto out;
-	}
-	if (!json_keys_known(body, known, &bad)) {
-		rc = http_error_field(req, strlen(bad) <= 64 ? bad : "body",
-		    "Unknown member.");
-		goto out;
-	}
-	if (json_get_str(body, "csr", &csr) != 1) {
+	if ((csr = v[0]) == NULL) {
 		rc = http_error_field(req, "csr", "csr is a PEM PKCS#10 "
 		    "certificate request.");
 		goto out;

@@ -61,45 +61,6 @@ lower(const char *s, char *out, size_t outsz)
 }
 
 /*
- * The body as a JSON object holding only known members (NULL-terminated
- * list). NULL after answering 400: malformed, not an object, or an
- * unknown member (named in "field").
- */
-static struct json *
-body_object(struct http_req *req, const char *const *known)
-{
-	struct json	*j;
-	const char	*bad;
-
-	if ((j = http_json_body(req)) == NULL)
-		return NULL;
-	if (!json_keys_known(j, known, &bad)) {
-		http_error_field(req, bad, "This member is not known.");
-		json_free(j);
-		return NULL;
-	}
-	return j;
-}
-
-/* A required string member, or NULL after answering 400 naming it. */
-static const char *
-str_member(struct http_req *req, const struct json *j, const char *key)
-{
-	const char	*v;
-
-	switch (json_get_str(j, key, &v)) {
-	case 1:
-		return v;
-	case 0:
-		http_error_field(req, key, "This field is required.");
-		return NULL;
-	default:
-		http_error_field(req, key, "This field must be a string.");
-		return NULL;
-	}
-}
-
-/*
  * GET /request/api/username/<name>: {"username","available","reason"}
  * with reason null, "invalid", "reserved" or "taken". 200, 429, 5xx.
  */
@@ -140,37 +101,31 @@ enroll_username(struct http_req *req)
 int
 enroll_create(struct http_req *req)
 {
-	static const char *const known[] = { "username", "displayName",
+	static const char *const names[] = { "username", "displayName",
 	    "email", NULL };
 	const struct actor	 who = { "anonymous", req->remote_addr };
 	struct dom_err		 e = { 0 };
 	struct request		 q;
 	struct json		*j, *out;
-	const char		*username, *display_name, *email;
+	const char		*v[3];
 	char			 addr[EMAIL_MAX + 1], loc[64 + UUID_LEN];
 	int			 rc;
 
 	if ((rc = limit(req, "req:addr:", req->remote_addr,
 	    cfg.request_limit_addr, HOUR)) != 0)
 		return rc;
-	if ((j = body_object(req, known)) == NULL)
-		return 400;
-	if ((username = str_member(req, j, "username")) == NULL ||
-	    (display_name = str_member(req, j, "displayName")) == NULL ||
-	    (email = str_member(req, j, "email")) == NULL) {
-		json_free(j);
-		return 400;
-	}
+	if ((j = http_json_fields(req, names, v, &rc)) == NULL)
+		return rc;
 	/* A malformed address is refused below, without counting. */
-	if (valid_email(email)) {
-		lower(email, addr, sizeof(addr));
+	if (valid_email(v[2])) {
+		lower(v[2], addr, sizeof(addr));
 		if ((rc = limit(req, "req:email:", addr,
 		    cfg.request_limit_email, HOUR)) != 0) {
 			json_free(j);
 			return rc;
 		}
 	}
-	rc = requests_create(&who, username, display_name, email, &q, &e);
+	rc = requests_create(&who, v[0], v[1], v[2], &q, &e);
 	json_free(j);
 	if (rc != 0)
 		return dom_respond(req, rc, &e);
@@ -206,7 +161,7 @@ enroll_get(struct http_req *req)
 int
 enroll_resend(struct http_req *req)
 {
-	static const char *const known[] = { NULL };
+	static const char *const names[] = { NULL };
 	const struct actor	 who = { "anonymous", req->remote_addr };
 	struct dom_err		 e = { 0 };
 	struct request		 q;
@@ -218,8 +173,8 @@ enroll_resend(struct http_req *req)
 	    cfg.request_limit_addr, HOUR)) != 0)
 		return rc;
 	if (req->body_len > 0) {
-		if ((j = body_object(req, known)) == NULL)
-			return 400;
+		if ((j = http_json_fields(req, names, NULL, &rc)) == NULL)
+			return rc;
 		json_free(j);
 	}
 	if ((rc = requests_get(http_param(req, 0), &q, &e)) != 0)
@@ -242,7 +197,7 @@ enroll_resend(struct http_req *req)
 int
 enroll_validate(struct http_req *req)
 {
-	static const char *const known[] = { "token", NULL };
+	static const char *const names[] = { "token", NULL };
 	const struct actor	 who = { "anonymous", req->remote_addr };
 	struct dom_err		 e = { 0 };
 	struct validation	 v;
@@ -260,12 +215,8 @@ enroll_validate(struct http_req *req)
 		}
 		return http_error(req, rc, NULL, "%s", "");
 	}
-	if ((j = body_object(req, known)) == NULL)
-		return 400;
-	if ((token = str_member(req, j, "token")) == NULL) {
-		json_free(j);
-		return 400;
-	}
+	if ((j = http_json_fields(req, names, &token, &rc)) == NULL)
+		return rc;
 	rc = requests_validate(&who, NULL, token, 1, &v, &e);
 	json_free(j);
 	if (rc == 404) {

@@ -278,6 +278,64 @@ json_body(void **state)
 	http_req_free(&req);
 }
 
+/* Set a request's body for http_json_fields. */
+static void
+set_body(struct http_req *req, const char *body)
+{
+
+	memset(req, 0, sizeof(*req));
+	req->body = strdup(body);
+	req->body_len = strlen(body);
+}
+
+static void
+json_fields(void **state)
+{
+	static const char *const names[] = { "name", "email", "*ids", NULL };
+	struct http_req	 req;
+	struct json	*j;
+	const char	*v[3];
+	int		 status;
+
+	(void)state;
+	set_body(&req, "{\"name\":\"x\",\"ids\":[1,2]}");
+	assert_non_null(j = http_json_fields(&req, names, v, &status));
+	assert_int_equal(status, 0);
+	assert_string_equal(v[0], "x");
+	assert_null(v[1]);		/* absent */
+	assert_null(v[2]);		/* read by the caller */
+	json_free(j);
+	http_req_free(&req);
+
+	set_body(&req, "{\"name\":\"x\",\"extra\":1}");
+	assert_null(http_json_fields(&req, names, v, &status));
+	assert_int_equal(status, 400);
+	assert_non_null(strstr(req.resp_body, "\"field\":\"extra\""));
+	http_req_free(&req);
+
+	set_body(&req, "{\"email\":null}");
+	assert_null(http_json_fields(&req, names, v, &status));
+	assert_int_equal(status, 400);
+	http_req_free(&req);
+
+	set_body(&req, "{\"email\":5}");
+	assert_null(http_json_fields(&req, names, v, &status));
+	assert_int_equal(status, 400);
+	assert_non_null(strstr(req.resp_body, "\"field\":\"email\""));
+	http_req_free(&req);
+
+	/* "*ids" is the name "ids", not "*ids". */
+	set_body(&req, "{\"*ids\":[]}");
+	assert_null(http_json_fields(&req, names, v, &status));
+	assert_non_null(strstr(req.resp_body, "\"field\":\"*ids\""));
+	http_req_free(&req);
+
+	set_body(&req, "[]");
+	assert_null(http_json_fields(&req, names, v, &status));
+	assert_int_equal(status, 400);
+	http_req_free(&req);
+}
+
 int
 main(void)
 {
@@ -287,6 +345,7 @@ main(void)
 		cmocka_unit_test(dispatch_order),
 		cmocka_unit_test(query_and_cookies),
 		cmocka_unit_test(json_body),
+		cmocka_unit_test(json_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
