@@ -419,23 +419,13 @@ json_row(const struct dbres *r, int i, int c)
 int
 certs_get(const char *serial, struct json **out, struct dom_err *e)
 {
-	const char	*p[1];
 	char		 s[SERIAL_MAX + 1];
-	struct dbres	*r;
 
 	*out = NULL;
 	if (!valid_serial(serial, s))
 		return dom_fail(e, 404, NULL, "No such certificate.");
-	p[0] = s;
-	if ((r = db_exec(&certs_stmts[CERTS_GET], p)) == NULL)
-		return dom_db(e);
-	if (db_nrows(r) == 0) {
-		db_clear(r);
-		return dom_fail(e, 404, NULL, "No such certificate.");
-	}
-	*out = json_row(r, 0, 0);
-	db_clear(r);
-	return 0;
+	return list_one(&certs_stmts[CERTS_GET], s, json_row,
+	    "No such certificate.", out, e);
 }
 
 int
@@ -460,40 +450,6 @@ certs_pem(const char *serial, char **pem, struct dom_err *e)
 	if (*pem == NULL)
 		return dom_fail(e, 500, NULL, "An internal error occurred.");
 	return 0;
-}
-
-/*
- * Is s a real UTC time written "YYYY-MM-DDTHH:MM:SSZ"? Checked here, so
- * that 2030-02-31 is a 400 rather than PostgreSQL's error. 1/0.
- */
-static int
-iso_time_ok(const char *s)
-{
-	static const char	 pat[] = "dddd-dd-ddTdd:dd:ddZ";
-	struct tm		 tm, back;
-	time_t			 t;
-	size_t			 i;
-
-	if (strlen(s) != sizeof(pat) - 1)
-		return 0;
-	for (i = 0; pat[i] != '\0'; i++)
-		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
-		    s[i] != pat[i])
-			return 0;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
-	back = tm;
-	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &tm) == NULL)
-		return 0;
-	/* timegm normalises: a day or hour out of range comes back moved. */
-	return tm.tm_year == back.tm_year && tm.tm_mon == back.tm_mon &&
-	    tm.tm_mday == back.tm_mday && tm.tm_hour == back.tm_hour &&
-	    tm.tm_min == back.tm_min && tm.tm_sec == back.tm_sec;
 }
 
 int
@@ -526,7 +482,7 @@ certs_list(const struct certs_filter *f, const struct list_page *pg,
 		p[2] = name;
 	}
 	if (f->expires_before != NULL && *f->expires_before != '\0') {
-		if (!iso_time_ok(f->expires_before))
+		if (!valid_iso_time(f->expires_before))
 			return dom_fail(e, 400, "expiresBefore", "expiresBefore "
 			    "is a time like 2030-01-31T00:00:00Z.");
 		p[5] = f->expires_before;

@@ -176,21 +176,12 @@ int
 groups_get(const char *name, struct json **out, struct dom_err *e)
 {
 	char		 gname[USERNAME_MAX + 1];
-	const char	*p[1] = { gname };
-	struct dbres	*r;
 
 	*out = NULL;
 	if (!valid_group_name(name, gname))
 		return dom_fail(e, 404, NULL, "No such group.");
-	if ((r = db_exec(&groups_stmts[GROUPS_GET], p)) == NULL)
-		return dom_db(e);
-	if (db_nrows(r) == 0) {
-		db_clear(r);
-		return dom_fail(e, 404, NULL, "No such group.");
-	}
-	*out = group_json(r, 0, 0);
-	db_clear(r);
-	return 0;
+	return list_one(&groups_stmts[GROUPS_GET], gname, group_json,
+	    "No such group.", out, e);
 }
 
 int

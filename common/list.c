@@ -148,6 +148,25 @@ list_owned(const struct db_stmt *stmt, const char *key,
 	return 0;
 }
 
+int
+list_one(const struct db_stmt *stmt, const char *key, list_render render,
+    const char *absent, struct json **out, struct dom_err *e)
+{
+	const char	*p[1] = { key };
+	struct dbres	*r;
+
+	*out = NULL;
+	if ((r = db_exec(stmt, p)) == NULL)
+		return dom_db(e);
+	if (db_nrows(r) == 0) {
+		db_clear(r);
+		return dom_fail(e, 404, NULL, "%s", absent);
+	}
+	*out = render(r, 0, 0);
+	db_clear(r);
+	return 0;
+}
+
 struct json *
 list_row_json(const struct dbres *r, int row, int col,
     const char *const *keys)

@@ -79,6 +79,13 @@ int	 list_owned(const struct db_stmt *stmt, const char *key,
 	    struct json **out, struct dom_err *);
 
 /*
+ * One resource: stmt takes key and yields at most one row, rendered from
+ * column 0. 0 with *out, 404 with the message absent, 500/503.
+ */
+int	 list_one(const struct db_stmt *stmt, const char *key, list_render,
+	    const char *absent, struct json **out, struct dom_err *);
+
+/*
  * Columns col, col+1, … of row as an object with the NULL-terminated
  * keys: a key starting with '#' is a number, '?' a boolean (the mark is
  * not part of the name), any other a string; SQL NULL is null.

@@ -131,25 +131,6 @@ json_row(const struct dbres *r, int i, int c)
 	return list_row_json(r, i, c, keys);
 }
 
-/*
- * Is s exactly "YYYY-MM-DDTHH:MM:SSZ" (digits where digits go)? The
- * calendar itself is PostgreSQL's to check.
- */
-static int
-iso_shape_ok(const char *s)
-{
-	static const char	 pat[] = "dddd-dd-ddTdd:dd:ddZ";
-	size_t			 i;
-
-	if (s == NULL || strlen(s) != sizeof(pat) - 1)
-		return 0;
-	for (i = 0; pat[i] != '\0'; i++)
-		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
-		    s[i] != pat[i])
-			return 0;
-	return 1;
-}
-
 int
 tokens_create(const struct actor *who, const char *user_id,
     const char *name, const char *expires_at, char secret[TOKEN_LEN + 1],
@@ -170,7 +151,7 @@ tokens_create(const struct actor *who, const char *user_id,
 		    "characters and no control characters.", TOKEN_NAME_MAX);
 	if (expires_at != NULL) {
 		t = time(NULL);
-		if (!iso_shape_ok(expires_at))
+		if (!valid_iso_time(expires_at))
 			return dom_fail(e, 400, "expiresAt", "expiresAt is a "
 			    "UTC time like 2030-01-31T12:00:00Z.");
 		/* Fixed-width ISO-8601 texts compare as their times do. */

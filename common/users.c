@@ -324,21 +324,12 @@ static int
 user_row_json(int stmt, const char *id, struct json **out, struct dom_err *e)
 {
 	char		 uuid[UUID_LEN + 1];
-	const char	*p[1] = { uuid };
-	struct dbres	*r;
 
 	*out = NULL;
 	if (!valid_uuid(id, uuid))
 		return dom_fail(e, 404, NULL, "No such user.");
-	if ((r = db_exec(&users_stmts[stmt], p)) == NULL)
-		return dom_db(e);
-	if (db_nrows(r) == 0) {
-		db_clear(r);
-		return dom_fail(e, 404, NULL, "No such user.");
-	}
-	*out = user_json(r, 0, 0);
-	db_clear(r);
-	return 0;
+	return list_one(&users_stmts[stmt], uuid, user_json, "No such user.",
+	    out, e);
 }
 
 int

@@ -2,7 +2,9 @@
  * valid: the field rules of SPEC §2.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "json.h"
 #include "valid.h"
@@ -168,4 +170,34 @@ valid_printable(const char *in, size_t max)
 		if (*in < 0x20 || *in > 0x7e)
 			return 0;
 	return 1;
+}
+
+int
+valid_iso_time(const char *s)
+{
+	static const char	 pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm		 tm, back;
+	time_t			 t;
+	size_t			 i;
+
+	if (s == NULL || strlen(s) != sizeof(pat) - 1)
+		return 0;
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
+		    s[i] != pat[i])
+			return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	tm.tm_hour = atoi(s + 11);
+	tm.tm_min = atoi(s + 14);
+	tm.tm_sec = atoi(s + 17);
+	back = tm;
+	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &tm) == NULL)
+		return 0;
+	/* timegm normalises: a day or hour out of range comes back moved. */
+	return tm.tm_year == back.tm_year && tm.tm_mon == back.tm_mon &&
+	    tm.tm_mday == back.tm_mday && tm.tm_hour == back.tm_hour &&
+	    tm.tm_min == back.tm_min && tm.tm_sec == back.tm_sec;
 }

@@ -28,6 +28,11 @@ int	 valid_display_name(const char *in);
 int	 valid_uuid(const char *in, char out[UUID_LEN + 1]);
 /* 1..40 hex digits; out gets it lower-cased without leading zeros. */
 int	 valid_serial(const char *in, char out[SERIAL_MAX + 1]);
+/*
+ * A real UTC time written "YYYY-MM-DDTHH:MM:SSZ" (2030-02-31 is not);
+ * such texts compare as their times do.
+ */
+int	 valid_iso_time(const char *s);
 /* Non-empty printable ASCII, at most max bytes. */
 int	 valid_printable(const char *in, size_t max);
 

@@ -119,6 +119,13 @@ uuids_serials(void **state)
 	assert_false(valid_serial("", s));
 	assert_false(valid_serial("xyz", s));
 	assert_false(valid_serial("01234567890123456789012345678901234567890", s));
+	assert_true(valid_iso_time("2030-01-31T12:00:00Z"));
+	assert_true(valid_iso_time("2028-02-29T23:59:59Z"));
+	assert_false(valid_iso_time("2030-02-31T00:00:00Z"));
+	assert_false(valid_iso_time("2030-01-31T24:00:00Z"));
+	assert_false(valid_iso_time("2030-01-31 12:00:00Z"));
+	assert_false(valid_iso_time("2030-01-31T12:00:00"));
+	assert_false(valid_iso_time(NULL));
 	assert_true(valid_printable("p@ss word~", 64));
 	assert_false(valid_printable("", 64));
 	assert_false(valid_printable("caf\xc3\xa9", 64));
