@@ -53,7 +53,35 @@ def sanitizer_reports():
         glob.glob(os.path.join(t.VAR, "log", "ubsan*"))
 
 
+def started_pids():
+    """The pids ./certm3 up recorded: apps, nginx, PostgreSQL."""
+    pids = []
+    run = os.path.join(t.VAR, "run")
+    for name in ("api.pid", "request.pid", "manager.pid", "nginx.pid"):
+        try:
+            with open(os.path.join(run, name)) as f:
+                pids += [int(x) for x in f.read().split()]
+        except FileNotFoundError:
+            pass
+    try:
+        with open(os.path.join(t.VAR, "pg", "postmaster.pid")) as f:
+            pids.append(int(f.readline()))
+    except (FileNotFoundError, ValueError):
+        pass
+    return pids
+
+
+def alive(pid):
+    """Running, not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
 def down(check=True):
+    pids = started_pids()
     p = t.certm3("down")
     sys.stdout.write(p.stdout)
     sys.stderr.write(p.stderr)
@@ -71,7 +99,12 @@ def down(check=True):
         print("app log lines at level error: %d" % len(errors))
         for l in errors[-20:]:
             print("  " + l.rstrip())
-    return 1 if bad or p.returncode != 0 else 0
+    left = [pid for pid in pids if alive(pid)]
+    if left:
+        print("still running after ./certm3 down:", left)
+    if not pids:
+        print("no pid files: nothing was checked to have stopped")
+    return 1 if bad or left or not pids or p.returncode != 0 else 0
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ class Foundation(t.StackTest):
 
     def test_security_headers_everywhere(self):
         for path in ("/api/health", "/api/nope", "/request",
-                     "/request/validate"):
+                     "/request/validate", "/request/certificate",
+                     "/static/css/certm3.css", "/request/ca.pem",
+                     "/manager", "/"):
             with self.subTest(path=path):
                 r = t.call("GET", path)
                 csp = r.header("content-security-policy") or ""
