@@ -136,8 +136,13 @@ http_urldecode(const char *in, size_t len, int plus, char *out,
 	size_t	 i, o = 0;
 	int	 hi, lo;
 
+	if (outsz == 0)
+		return -1;
 	for (i = 0; i < len; i++) {
 		if (o + 1 >= outsz)
+			return -1;
+		/* A raw NUL (a form body may hold one) would cut the value. */
+		if (in[i] == '\0')
 			return -1;
 		if (in[i] == '%') {
 			if (i + 2 >= len)

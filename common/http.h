@@ -155,7 +155,11 @@ void	 http_header(struct http_req *, const char *name, const char *value);
 const char *http_status_name(int status);
 const char *http_status_reason(int status);
 
-/* Percent-decode (and '+' → ' ' when plus) into out; -1 on bad input. */
+/*
+ * Percent-decode (and '+' → ' ' when plus) into out; -1 on bad input
+ * (bad escape, %00 or a raw NUL: the result never holds a NUL) or when it
+ * does not fit outsz with its NUL.
+ */
 int	 http_urldecode(const char *in, size_t len, int plus, char *out,
 	    size_t outsz);
 

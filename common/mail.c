@@ -155,7 +155,9 @@ is_atext(unsigned char c)
 
 /*
  * How a display name must be written: 0 as atoms, 1 as a quoted-string
- * (printable ASCII with specials or odd spacing), 2 as encoded-words.
+ * (printable ASCII with specials or odd spacing), 2 as encoded-words. Text
+ * with "=?" is encoded too: as an atom (or, for many readers, even quoted)
+ * it could read as an encoded-word and be shown decoded (RFC 2047 §5).
  */
 static int
 phrase_kind(const char *s)
@@ -163,6 +165,8 @@ phrase_kind(const char *s)
 	const unsigned char	*p;
 	int			 kind = 0;
 
+	if (strstr(s, "=?") != NULL)
+		return 2;
 	if (*s == ' ' || (*s != '\0' && s[strlen(s) - 1] == ' ') ||
 	    strstr(s, "  ") != NULL)
 		kind = 1;
@@ -248,7 +252,7 @@ add_phrase(struct buf *b, const char *name)
 static void
 add_qp(struct buf *b, const char *text)
 {
-	const unsigned char	*p = (const unsigned char *)text;
+	const unsigned char	*p = (const unsigned char *)text, *q;
 	char			 enc[4];
 	size_t			 col = 0, n;
 	int			 eol;
@@ -261,7 +265,10 @@ add_qp(struct buf *b, const char *text)
 		}
 		if (*p == '\r')
 			continue;
-		eol = p[1] == '\n' || p[1] == '\0';
+		/* The line ends here if only dropped CRs come before it does. */
+		for (q = p + 1; *q == '\r'; q++)
+			continue;
+		eol = *q == '\n' || *q == '\0';
 		if ((*p >= 33 && *p <= 126 && *p != '=') ||
 		    ((*p == ' ' || *p == '\t') && !eol)) {
 			enc[0] = (char)*p;
@@ -290,6 +297,21 @@ header_safe(const char *s)
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return 0;
+	return 1;
+}
+
+/* Are all lines of s within RFC 5322's 998 octets (CRLF not counted)? */
+static int
+lines_fit(const char *s)
+{
+	size_t	 col = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\r' || *s == '\n')
+			col = 0;
+		else if (++col > 998)
+			return 0;
+	}
 	return 1;
 }
 
@@ -331,7 +353,8 @@ compose(struct buf *b, const struct mail_msg *m, time_t now)
 	    "Auto-Submitted: auto-generated\r\n"
 	    "\r\n");
 	add_qp(b, m->body);
-	return b->failed ? -1 : 0;
+	/* An over-long From, Subject or To is refused, not sent broken. */
+	return b->failed || !lines_fit(b->p) ? -1 : 0;
 }
 
 static int

@@ -121,14 +121,12 @@ valid_uuid(const char *in, char out[UUID_LEN + 1])
 	if (in == NULL || strlen(in) != UUID_LEN)
 		return 0;
 	for (i = 0; i < UUID_LEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (in[i] != '-')
-				return 0;
-			out[i] = '-';
-		} else if (isxdigit((unsigned char)in[i]))
-			out[i] = (char)tolower((unsigned char)in[i]);
-		else
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? in[i] != '-' :
+		    !isxdigit((unsigned char)in[i])) {
+			out[0] = '\0';	/* not a prefix written so far */
 			return 0;
+		}
+		out[i] = (char)tolower((unsigned char)in[i]);
 	}
 	out[UUID_LEN] = '\0';
 	return 1;
@@ -194,9 +192,14 @@ valid_iso_time(const char *s)
 	tm.tm_min = atoi(s + 14);
 	tm.tm_sec = atoi(s + 17);
 	back = tm;
-	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &tm) == NULL)
+	/*
+	 * timegm normalises: a day or hour out of range comes back moved.
+	 * Its -1 is no error test: it is also 1969-12-31T23:59:59Z, and a
+	 * real failure cannot come back as the input.
+	 */
+	t = timegm(&tm);
+	if (gmtime_r(&t, &tm) == NULL)
 		return 0;
-	/* timegm normalises: a day or hour out of range comes back moved. */
 	return tm.tm_year == back.tm_year && tm.tm_mon == back.tm_mon &&
 	    tm.tm_mday == back.tm_mday && tm.tm_hour == back.tm_hour &&
 	    tm.tm_min == back.tm_min && tm.tm_sec == back.tm_sec;
