@@ -59,8 +59,12 @@ valid_email(const char *in)
 		return 0;
 	if (at == in || at[1] == '\0')
 		return 0;
+	/*
+	 * ASCII only: the address is written into certificates, whose
+	 * emailAddress and rfc822Name are IA5String (RFC 5280).
+	 */
 	for (p = in; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f ||
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
 		    *p == '<' || *p == '>' || *p == '"' || *p == ',' ||
 		    *p == '(' || *p == ')' || *p == ';' || *p == '\\')
 			return 0;

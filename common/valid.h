@@ -19,7 +19,10 @@
 int	 valid_username(const char *in, char out[USERNAME_MAX + 1]);
 /* Group names follow the username rule. */
 int	 valid_group_name(const char *in, char out[USERNAME_MAX + 1]);
-/* ≤ 254 bytes, one @ with text either side, no spaces or controls. */
+/*
+ * ≤ 254 bytes of ASCII (certificates carry it as an IA5String), one @
+ * with text either side, no spaces or controls.
+ */
 int	 valid_email(const char *in);
 /* 1..max characters of UTF-8, no control characters. */
 int	 valid_text(const char *in, size_t max_chars);

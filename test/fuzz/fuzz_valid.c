@@ -53,8 +53,9 @@ ref_email(const char *in)
 	if (at == NULL || at == in || at[1] == '\0' || at[1] == '.' ||
 	    strchr(at + 1, '@') != NULL || in[len - 1] == '.')
 		return 0;
+	/* ASCII only: certificates carry it as an IA5String. */
 	for (p = in; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
 		    strchr("<>\",();\\", *p) != NULL)
 			return 0;
 	return 1;

@@ -272,6 +272,7 @@ class Enrollment(t.StackTest):
             "displayName": [None, "", "   ", "x" * 129, "bell\u0007",
                             "two\nlines", "c1\u0085", {"a": 1}, True],
             "email": [None, "", "no-at", "a@b@c.org", "a b@c.org",
+                      "j\u00f6rg@example.de",
                       "x" * 250 + "@e.org", "a@", "@b.org", "a<b>@c.org",
                       "a@b.org\r\nBcc: x@y.org", 7],
         }

@@ -20,7 +20,7 @@ test("display name and e-mail rules", () => {
   assert.notEqual(displayNameProblem("x".repeat(129)), null);
   assert.equal(displayNameProblem("😀".repeat(128)), null);
   assert.equal(emailProblem("a@b.example"), null);
-  for (const bad of ["", "ab.example", "a@@b", "a b@c", "a@", "@b", `${"a".repeat(250)}@b.cd`, "a\u0001@b"]) {
+  for (const bad of ["", "ab.example", "a@@b", "a b@c", "a@", "@b", `${"a".repeat(250)}@b.cd`, "a\u0001@b", "j\u00f6rg@example.de"]) {
     assert.notEqual(emailProblem(bad), null, bad);
   }
 });

@@ -32,6 +32,8 @@ export function emailProblem(value) {
   if (v.length === 0) return "Enter your e-mail address.";
   if (new TextEncoder().encode(v).length > 254) return "At most 254 bytes.";
   if (/\s/.test(v) || CONTROL.test(v)) return "No spaces or control characters.";
+  // The address goes into the certificate as an IA5String: ASCII only.
+  if (!/^[\x21-\x7e]+$/.test(v)) return "Use an address in plain ASCII letters (no accents).";
   const at = v.split("@");
   if (at.length !== 2) return "An e-mail address has exactly one @.";
   if (at[0] === "" || at[1] === "") return "Enter the whole address, like name@example.org.";
