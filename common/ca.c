@@ -1050,13 +1050,57 @@ out:
 }
 
 /*
- * Build and sign the certificate of SPEC §4 for public key pub: the one
- * place both ca_issue() and ca_issue_with_key() make certificates. New
- * certificate in *out and its validity in *v; returns 0 or -1.
+ * Set x's public key: a copy of spki (a checked CSR's SubjectPublicKeyInfo,
+ * algorithm, parameters and key bits as they are) when given, else pub.
+ * X509_set_pubkey() would encode the key and decode it again through
+ * OpenSSL 3's encoder and decoder, which costs more than signing the
+ * certificate; the copy is the same SubjectPublicKeyInfo. Parameters other
+ * than none, NULL or a named curve (which the key policy lets through) take
+ * the X509_set_pubkey() way. Returns 0 or -1.
  */
 static int
-cert_build(const struct ca *ca, EVP_PKEY *pub, int is_rsa,
-    const struct ca_subject *subj, const struct ca_profile *prof,
+pubkey_set(X509 *x, EVP_PKEY *pub, X509_PUBKEY *spki)
+{
+	ASN1_OBJECT		*alg, *aobj = NULL, *curve = NULL;
+	const ASN1_OBJECT	*palg;
+	X509_ALGOR		*pa;
+	const void		*pval;
+	const unsigned char	*pk;
+	unsigned char		*bits = NULL;
+	int			 ptype, pklen;
+
+	if (spki == NULL ||
+	    !X509_PUBKEY_get0_param(&alg, &pk, &pklen, &pa, spki) ||
+	    pa == NULL || pklen <= 0)
+		return X509_set_pubkey(x, pub) ? 0 : -1;
+	X509_ALGOR_get0(&palg, &ptype, &pval, pa);
+	if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL &&
+	    ptype != V_ASN1_OBJECT)
+		return X509_set_pubkey(x, pub) ? 0 : -1;
+	if ((aobj = OBJ_dup(palg)) == NULL ||
+	    (ptype == V_ASN1_OBJECT && (curve = OBJ_dup(pval)) == NULL) ||
+	    (bits = OPENSSL_memdup(pk, (size_t)pklen)) == NULL)
+		goto fail;
+	if (!X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), aobj, ptype,
+	    curve, bits, pklen))
+		goto fail;
+	return 0;
+fail:
+	ASN1_OBJECT_free(aobj);
+	ASN1_OBJECT_free(curve);
+	OPENSSL_free(bits);
+	return -1;
+}
+
+/*
+ * Build and sign the certificate of SPEC §4 for public key pub (spki: the
+ * CSR's encoding of it, or NULL): the one place both ca_issue() and
+ * ca_issue_with_key() make certificates. New certificate in *out and its
+ * validity in *v; returns 0 or -1.
+ */
+static int
+cert_build(const struct ca *ca, EVP_PKEY *pub, X509_PUBKEY *spki,
+    int is_rsa, const struct ca_subject *subj, const struct ca_profile *prof,
     X509 **out, struct validity *v)
 {
 	X509		*x = NULL;
@@ -1084,7 +1128,7 @@ cert_build(const struct ca *ca, EVP_PKEY *pub, int is_rsa,
 	    ASN1_TIME_set(X509_getm_notBefore(x), v->not_before) == NULL ||
 	    ASN1_TIME_set(X509_getm_notAfter(x), v->not_after) == NULL ||
 	    subject_set(x, subj, prof) == -1 ||
-	    !X509_set_pubkey(x, pub) ||
+	    pubkey_set(x, pub, spki) == -1 ||
 	    extensions_add(ca, x, is_rsa, subj, prof) == -1)
 		goto out;
 	if (X509_sign(x, ca->key, sign_md(ca->key)) <= 0)
@@ -1130,8 +1174,8 @@ ca_issue(const struct ca *ca, const struct ca_csr *csr,
 	memset(out, 0, sizeof(*out));
 	if (csr == NULL)
 		goto out;
-	if (cert_build(ca, csr->pub, csr->type == CA_KEY_RSA, subj, prof,
-	    &x, &v) == -1)
+	if (cert_build(ca, csr->pub, X509_REQ_get_X509_PUBKEY(csr->req),
+	    csr->type == CA_KEY_RSA, subj, prof, &x, &v) == -1)
 		goto out;
 	if (issued_fill(x, &v, out) == -1)
 		goto out;
@@ -1182,7 +1226,7 @@ ca_issue_with_key(const struct ca *ca, const struct ca_subject *subj,
 		goto out;
 	if ((key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL)
 		goto out;
-	if (cert_build(ca, key, 0, subj, prof, &x, &v) == -1 ||
+	if (cert_build(ca, key, NULL, 0, subj, prof, &x, &v) == -1 ||
 	    issued_fill(x, &v, out) == -1)
 		goto out;
 
