@@ -138,6 +138,11 @@ class Database(t.StackTest):
         self.assertIn("migrations: 0 applied", p.stderr)
         rows = t.psql("SELECT version FROM schema_migrations ORDER BY 1")
         self.assertEqual(rows[0], ["0001-init.sql"])
+        self.assertEqual(len(rows), len([f for f in os.listdir(
+            os.path.join(t.ROOT, "db")) if f.endswith(".sql")]))
+        # Rate-limit state is not worth a WAL flush per check.
+        self.assertEqual(t.psql("SELECT relpersistence FROM pg_class "
+                                "WHERE relname = 'rate_limits'"), [["u"]])
 
 
 class ConfigErrors(t.StackTest):
