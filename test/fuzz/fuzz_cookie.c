@@ -52,16 +52,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct http_req	 req;
 	const char	*name, *got;
 	char		*hdr, *env[2], *want;
+	size_t		 n;
 
 	if (size < 1)
 		return 0;
 	name = cookie_names[data[0] % (sizeof(cookie_names) /
 	    sizeof(cookie_names[0]))];
 	hdr = fuzz_str(data + 1, size - 1);
-	if ((env[0] = malloc(strlen(hdr) + sizeof("HTTP_COOKIE="))) == NULL)
+	n = strlen(hdr) + sizeof("HTTP_COOKIE=");
+	if ((env[0] = malloc(n)) == NULL)
 		abort();
-	strcpy(env[0], "HTTP_COOKIE=");
-	strcat(env[0], hdr);
+	snprintf(env[0], n, "HTTP_COOKIE=%s", hdr);
 	env[1] = NULL;
 
 	http_req_init(&req, env);

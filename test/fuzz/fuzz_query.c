@@ -65,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char			 envbuf[2][64], allow[256], hdr[300];
 	char			*env[4], *uri, *path, *q;
 	const char		*method;
-	size_t			 i;
+	size_t			 i, n;
 	int			 nkv, known, uri_ok;
 
 	if (app.routes == NULL)
@@ -76,10 +76,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(envbuf[0], sizeof(envbuf[0]), "REQUEST_METHOD=%s", method);
 	snprintf(envbuf[1], sizeof(envbuf[1]), "REMOTE_ADDR=192.0.2.1");
 	uri = fuzz_str(data + 1, size - 1);
-	if ((env[2] = malloc(strlen(uri) + sizeof("REQUEST_URI="))) == NULL)
+	n = strlen(uri) + sizeof("REQUEST_URI=");
+	if ((env[2] = malloc(n)) == NULL)
 		abort();
-	strcpy(env[2], "REQUEST_URI=");
-	strcat(env[2], uri);
+	snprintf(env[2], n, "REQUEST_URI=%s", uri);
 	env[0] = envbuf[0];
 	env[1] = envbuf[1];
 	env[3] = NULL;
