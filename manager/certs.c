@@ -229,8 +229,6 @@ mgr_certs_revoke(struct http_req *req)
 	struct json	*c = NULL;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	reason = http_form(req, "reason");
 	if (reason != NULL && *reason == '\0')

@@ -104,8 +104,6 @@ mgr_groups_create(struct http_req *req)
 	struct json	*g = NULL;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	dn = optional(req, "displayName");
 	if (dn != NULL && *dn == '\0')
@@ -266,8 +264,6 @@ mgr_groups_edit(struct http_req *req)
 	struct json	*g = NULL;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	if ((rc = groups_update(mgr_actor(req), name,
 	    optional(req, "displayName"), optional(req, "description"), &g,
@@ -290,8 +286,6 @@ mgr_groups_delete(struct http_req *req)
 	struct dom_err	 e;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	if (strcmp(mgr_form(req, "confirm"), "yes") != 0) {
 		snprintf(e.message, sizeof(e.message), "Tick the "
@@ -323,8 +317,6 @@ mgr_groups_member_add(struct http_req *req)
 	struct json	*j = NULL;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	if (!valid_username(username, lower)) {
 		/* Echoed whole or not at all: a cut could split UTF-8. */
@@ -362,8 +354,6 @@ mgr_groups_member_remove(struct http_req *req)
 	struct dom_err	 e;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	if ((rc = groups_remove_member(mgr_actor(req), name,
 	    http_param(req, 1), &e)) != 0)

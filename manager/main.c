@@ -3,6 +3,8 @@
  * Admins authenticate with their client certificate (browsers present
  * it; no passwords). It loads the CA certificate only, never the key.
  */
+#include <string.h>
+
 #include "app.h"
 #include "auth.h"
 #include "manager.h"
@@ -32,8 +34,8 @@ manager_init(void)
 
 /*
  * Every page needs an administrator's client certificate (no tokens
- * here). 0 with req->principal set, or 401/403/500/503 with a readable
- * page written.
+ * here), and every POST a valid CSRF token bound to it. 0 with
+ * req->principal set, or 401/403/500/503 with a readable page written.
  */
 static int
 manager_authorize(struct http_req *req, int level)
@@ -48,6 +50,9 @@ manager_authorize(struct http_req *req, int level)
 		return status;
 	}
 	req->principal = p;
+	/* Every state-changing form carries its CSRF token: one check here. */
+	if (strcmp(req->method, "POST") == 0)
+		return mgr_csrf_check(req);
 	return 0;
 }
 

@@ -297,8 +297,6 @@ mgr_users_group_add(struct http_req *req)
 	struct json	*j = NULL;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	if ((rc = groups_add_members(mgr_actor(req), mgr_form(req, "group"),
 	    ids, 1, &j, &e)) != 0)
@@ -318,8 +316,6 @@ mgr_users_group_remove(struct http_req *req)
 	struct dom_err	 e;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	if ((rc = groups_remove_member(mgr_actor(req), http_param(req, 1),
 	    http_param(req, 0), &e)) != 0)
@@ -341,8 +337,6 @@ set_status(struct http_req *req, int deactivate)
 	struct json	*j = NULL;
 	int		 rc;
 
-	if ((rc = mgr_csrf_check(req)) != 0)
-		return rc;
 	memset(&e, 0, sizeof(e));
 	if (strcmp(mgr_form(req, "confirm"), "yes") != 0) {
 		snprintf(e.message, sizeof(e.message), "Tick the "
