@@ -1,7 +1,7 @@
 /*
  * certm3-manager: the route table. Every page needs an administrator's
  * client certificate; every POST is a form carrying a CSRF token, checked
- * by its handler before anything else.
+ * by the authorize hook (main.c) before any handler runs.
  */
 #include "manager.h"
 
