@@ -210,6 +210,26 @@ class Outage(t.StackTest):
         self.assertEqual(t.app_pids(), before)
 
 
+class Privileges(t.StackTest):
+
+    def test_unprivileged_when_root(self):
+        """As root, ./certm3 up runs PostgreSQL and the apps as certm3."""
+        if os.geteuid() != 0:
+            self.skipTest("started as a normal user: everything is theirs")
+        import pwd
+        uid = pwd.getpwnam("certm3").pw_uid
+        pids = [p for ps in t.app_pids().values() for p in ps]
+        with open(os.path.join(t.VAR, "pg", "postmaster.pid")) as f:
+            pids.append(int(f.readline()))
+        for pid in pids:
+            with open("/proc/%d/status" % pid) as f:
+                uids = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
+            self.assertEqual(set(int(u) for u in uids), {uid}, pid)
+        # The CA key belongs to that user alone.
+        st = os.stat(os.path.join(t.VAR, "ca", "ca.key"))
+        self.assertEqual((st.st_uid, st.st_mode & 0o777), (uid, 0o600))
+
+
 class UpIdempotent(t.StackTest):
 
     def test_up_twice(self):
